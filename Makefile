@@ -1,0 +1,43 @@
+# pocketchain: `make run` and `make test` are all a new user needs (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint typecheck unit system-deps bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "pocketchain needs Python 3.11 or newer (found $$($(PYTHON) --version))" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	@echo "pocketchain $$($(BIN)/pocketchain --version | cut -d' ' -f2) is installed in $(VENV)."
+	@echo "Not yet: the node is still being built, so there is no devnet to start."
+	@echo "When it lands, 'make run' starts a 3-node local devnet that mines and prints"
+	@echo "the web UI address (http://127.0.0.1:5000/); Ctrl-C stops all nodes."
+	@echo "What works today: the consensus core ('make test') and its figures ('make bench')."
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -n auto
+
+test: $(STAMP) system-deps lint typecheck unit
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build src/*.egg-info

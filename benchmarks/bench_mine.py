@@ -1,0 +1,41 @@
+"""mine_attempts_per_s (one worker, pure Python) and mine_scaling_2_workers.
+
+The search is given an impossible target so every attempt is counted; the scaling figure is the
+throughput of two worker processes on disjoint nonce ranges over that of one.
+"""
+
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from pocketchain.consensus.params import REGTEST
+from pocketchain.mining.search import search_nonce
+
+ATTEMPTS = 2_000_000
+HEADER76 = REGTEST.genesis.header.raw[:76]
+
+
+def _attempts(start: int) -> float:
+    """Time ATTEMPTS hashes starting at nonce `start`; returns seconds."""
+    t0 = time.perf_counter()
+    search_nonce(HEADER76, -1, start, start + ATTEMPTS)
+    return time.perf_counter() - t0
+
+
+def _throughput(workers: int) -> float:
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_attempts, [0] * workers))  # start the processes before timing
+        t0 = time.perf_counter()
+        list(pool.map(_attempts, [n * ATTEMPTS for n in range(workers)]))
+        return workers * ATTEMPTS / (time.perf_counter() - t0)
+
+
+def run() -> dict[str, float]:
+    _attempts(0)  # warm-up
+    single = ATTEMPTS / min(_attempts(0) for _ in range(3))
+    scaling = _throughput(2) / _throughput(1)
+    return {"mine_attempts_per_s": round(single), "mine_scaling_2_workers": round(scaling, 2)}
+
+
+if __name__ == "__main__":
+    for name, value in run().items():
+        print(f"{name}: {value}")

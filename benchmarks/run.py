@@ -1,0 +1,13 @@
+"""`make bench`: run every benchmark and print `name: value` lines."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import bench_mine  # noqa: E402
+import bench_validate  # noqa: E402
+
+for module in (bench_validate, bench_mine):
+    for name, value in module.run().items():
+        print(f"{name}: {value}", flush=True)

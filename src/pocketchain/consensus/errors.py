@@ -1,0 +1,25 @@
+"""The exception tree: one root, and a rule violation that carries a stable reject code."""
+
+
+class PocketchainError(Exception):
+    """Root of every error pocketchain raises on purpose."""
+
+
+class RejectError(PocketchainError):
+    """A transaction, block or input broke a rule.
+
+    `code` is stable (Bitcoin Core's reject reason where one exists, e.g. `bad-txnmrklroot`);
+    callers and tests match on it, never on the message.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class DecodeError(RejectError):
+    """Bytes that are not a canonical serialization of the expected object."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("decode-failed", message)

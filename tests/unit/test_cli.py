@@ -1,0 +1,37 @@
+"""The installed `pocketchain` command."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pocketchain import __version__
+
+
+def test_version_from_the_console_script() -> None:
+    exe = Path(sys.executable).parent / "pocketchain"  # installed beside this interpreter
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"pocketchain {__version__}"
+
+
+def test_python_dash_m_entry() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "pocketchain", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"pocketchain {__version__}"
+
+
+def test_unknown_option_is_one_clear_error() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "pocketchain", "--frobnicate"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode != 0
+    assert "No such option" in out.stderr
+    assert "Traceback" not in out.stderr
