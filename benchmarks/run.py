@@ -5,8 +5,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import bench_mine  # noqa: E402
-import bench_validate  # noqa: E402
+import bench_mine
+import bench_validate
 
 for module in (bench_validate, bench_mine):
     for name, value in module.run().items():

@@ -4,7 +4,7 @@ Both are pure integer functions of a few numbers from the chain; the caller find
 (the first and last block of a period, or the anchor block) and passes the network's parameters.
 """
 
-from pocketchain.consensus.pow import (
+from .pow import (
     UINT256_MAX,
     compact_to_target,
     target_from_bits,
