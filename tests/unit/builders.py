@@ -1,6 +1,9 @@
 """Deterministic keys, coins, transactions and blocks for the consensus tests."""
 
+from collections.abc import Callable
 from dataclasses import replace
+
+import pytest
 
 from pocketchain.consensus.block import Block
 from pocketchain.consensus.check import check_block, check_transaction
@@ -91,3 +94,10 @@ def validate_block(
 
 def with_header(block: Block, **changes: int | bytes) -> Block:
     return Block(replace(block.header, **changes), block.txs)
+
+
+def rejects(code: str, fn: Callable[..., object], *args: object) -> None:
+    """`fn(*args)` raises a RejectError with exactly this code."""
+    with pytest.raises(RejectError) as err:
+        fn(*args)
+    assert err.value.code == code, err.value

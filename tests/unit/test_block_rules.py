@@ -3,7 +3,16 @@
 from dataclasses import replace
 
 import pytest
-from builders import HEIGHT, block_with, funding, kh, spend, validate_block, with_header
+from builders import (
+    HEIGHT,
+    block_with,
+    funding,
+    kh,
+    rejects,
+    spend,
+    validate_block,
+    with_header,
+)
 
 from pocketchain.consensus.block import Block
 from pocketchain.consensus.contextual import (
@@ -11,17 +20,10 @@ from pocketchain.consensus.contextual import (
     median_time_past,
     next_bits,
 )
-from pocketchain.consensus.errors import RejectError
 from pocketchain.consensus.merkle import merkle_root
 from pocketchain.consensus.params import DEVNET, MAIN, REGTEST, block_subsidy
 from pocketchain.consensus.tx import COIN, OutPoint, Tx, TxOut, coinbase_tx
 from pocketchain.mining.search import solve
-
-
-def rejects(code: str, fn, *args) -> None:
-    with pytest.raises(RejectError) as err:
-        fn(*args)
-    assert err.value.code == code, err.value
 
 
 def resolved(block: Block, txs: tuple[Tx, ...]) -> Block:

@@ -1,11 +1,10 @@
 """Transaction rules, each asserted by its stable reject code."""
 
 import pytest
-from builders import HEIGHT, funding, kh, secret, spend, validate_tx
+from builders import HEIGHT, funding, kh, rejects, secret, spend, validate_tx
 
 from pocketchain.consensus.check import check_transaction
 from pocketchain.consensus.connect import Coin
-from pocketchain.consensus.errors import RejectError
 from pocketchain.consensus.params import DEVNET, MAX_MONEY, REGTEST
 from pocketchain.consensus.tx import (
     COIN,
@@ -17,12 +16,6 @@ from pocketchain.consensus.tx import (
     coinbase_tx,
     sign_tx,
 )
-
-
-def rejects(code: str, fn, *args) -> None:
-    with pytest.raises(RejectError) as err:
-        fn(*args)
-    assert err.value.code == code, err.value
 
 
 def test_valid_payment_pays_its_fee() -> None:

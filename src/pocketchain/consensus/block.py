@@ -12,7 +12,7 @@ from functools import cached_property
 
 from .hashes import sha256d, to_display
 from .merkle import merkle_root
-from .serialize import Reader, varint
+from .serialize import Reader, parse_exact, varint
 from .tx import Tx
 
 HEADER_SIZE = 80
@@ -49,10 +49,7 @@ class BlockHeader:
 
     @classmethod
     def parse(cls, data: bytes) -> "BlockHeader":
-        r = Reader(data)
-        header = cls.read(r)
-        r.finish()
-        return header
+        return parse_exact(data, cls.read)
 
 
 @dataclass(frozen=True)
@@ -88,10 +85,7 @@ class Block:
     @classmethod
     def parse(cls, data: bytes) -> "Block":
         """Exactly one block; DecodeError for anything else."""
-        r = Reader(data)
-        block = cls.read(r)
-        r.finish()
-        return block
+        return parse_exact(data, cls.read)
 
     def __repr__(self) -> str:
         return f"Block({self.header.hash_hex}, {len(self.txs)} txs)"

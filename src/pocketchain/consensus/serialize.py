@@ -6,6 +6,8 @@ one byte string.
 """
 
 import struct
+from collections.abc import Callable
+from typing import TypeVar
 
 from .errors import DecodeError
 
@@ -13,6 +15,8 @@ _U16 = struct.Struct("<H")
 _U32 = struct.Struct("<I")
 _U64 = struct.Struct("<Q")
 _I64 = struct.Struct("<q")
+
+T = TypeVar("T")
 
 
 def u32(n: int) -> bytes:
@@ -95,3 +99,11 @@ class Reader:
         """Refuse trailing bytes: a serialization must be consumed exactly."""
         if self.pos != len(self.data):
             raise DecodeError(f"{len(self.data) - self.pos} unexpected trailing bytes")
+
+
+def parse_exact(data: bytes, read: Callable[[Reader], T]) -> T:
+    """Exactly one object read from `data`; DecodeError for anything short, long or malformed."""
+    r = Reader(data)
+    obj = read(r)
+    r.finish()
+    return obj

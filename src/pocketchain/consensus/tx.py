@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from .hashes import sha256d, to_display
 from .keys import KEY_HASH_SIZE, pubkey_from_secret, sign
-from .serialize import Reader, i64, u32, varbytes, varint
+from .serialize import Reader, i64, parse_exact, u32, varbytes, varint
 
 COIN = 100_000_000
 TX_VERSION = 1
@@ -123,10 +123,7 @@ class Tx:
     @classmethod
     def parse(cls, data: bytes) -> "Tx":
         """Exactly one transaction; DecodeError for anything else."""
-        r = Reader(data)
-        tx = cls.read(r)
-        r.finish()
-        return tx
+        return parse_exact(data, cls.read)
 
     def __repr__(self) -> str:
         return f"Tx({to_display(self.txid)})"
