@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import pytest
+
 from builders import (
     HEIGHT,
     block_with,
@@ -13,7 +14,6 @@ from builders import (
     validate_block,
     with_header,
 )
-
 from pocketchain.consensus.block import Block
 from pocketchain.consensus.contextual import (
     contextual_check_header,

@@ -1,8 +1,8 @@
 """Transaction rules, each asserted by its stable reject code."""
 
 import pytest
-from builders import HEIGHT, funding, kh, rejects, secret, spend, validate_tx
 
+from builders import HEIGHT, funding, kh, rejects, secret, spend, validate_tx
 from pocketchain.consensus.check import check_transaction
 from pocketchain.consensus.connect import Coin
 from pocketchain.consensus.params import DEVNET, MAX_MONEY, REGTEST

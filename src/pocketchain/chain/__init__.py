@@ -1,0 +1,1 @@
+"""The block tree and the chainstate, stored behind one small interface (SQLite or PostgreSQL)."""

@@ -1,0 +1,362 @@
+"""The chainstate: the block tree, the active chain with the most work, and its UTXO set.
+
+Blocks come in through `process_block`. A block is checked on its own, then against its parent,
+stored, and the best chain is activated: the valid chain with the most cumulative work, the first
+seen winning a tie (Core: ActivateBestChain). Switching branches disconnects blocks with their undo
+data down to the fork point and connects the other branch; a block that fails is marked invalid with
+all its descendants, and the best remaining chain is activated instead.
+"""
+
+import time
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from ..consensus.block import Block, BlockHeader
+from ..consensus.check import check_block
+from ..consensus.connect import BlockChanges, connect_block
+from ..consensus.contextual import contextual_check_block, contextual_check_header, next_bits
+from ..consensus.errors import PocketchainError, RejectError
+from ..consensus.hashes import to_display
+from ..consensus.params import ChainParams
+from ..consensus.pow import block_work
+from ..consensus.tx import OutPoint
+from .coins import CoinCache
+from .index import Entry, fork_point
+from .records import AddressRow, BlockWrite, PostRow, Status, TxRow, decode_undo, encode_undo
+from .store import SqlStore
+
+MAX_ORPHANS = 100
+
+
+class ImportResult(NamedTuple):
+    """What a block did: `accepted`, `duplicate` or `orphan`, and how the active chain moved."""
+
+    status: str
+    connected: list[Block]
+    disconnected: list[Block]
+
+
+class ChainTip(NamedTuple):
+    hash: bytes
+    height: int
+    chainwork: int
+    branchlen: int
+    status: str  # active, valid-fork, invalid, headers-only (Core: getchaintips)
+
+
+class Chainstate:
+    def __init__(self, params: ChainParams, store: SqlStore, coin_cache_size: int = 200_000):
+        self.params = params
+        self.store = store
+        self.coins = CoinCache(store, coin_cache_size)
+        self.entries: dict[bytes, Entry] = {}
+        self.chain: list[Entry] = []  # the active chain, by height
+        self.candidates: set[Entry] = set()  # could become the tip (Core: setBlockIndexCandidates)
+        self.orphans: dict[bytes, Block] = {}  # blocks whose parent is unknown, oldest first
+        self._blocks: dict[bytes, Block] = {}  # accepted blocks not yet connected, parsed
+        self._seq = 0
+        self._load()
+
+    # -- start-up -------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        genesis = self.params.genesis
+        stored = self.store.get_meta("genesis")
+        if stored is None:
+            self._seq = 1
+            entry = self._new_entry(genesis.header, None, Status.HAVE_DATA | Status.VALID)
+            entry.chain_data = True
+            self.store.add_index(entry.row(), genesis.raw)
+            self.store.set_meta("genesis", genesis.hash)
+            self.store.set_meta("tip", genesis.hash)  # the genesis outputs are not spendable
+        elif stored != genesis.hash:
+            raise PocketchainError(
+                f"this database holds another chain (genesis {to_display(stored)}), "
+                f"not {self.params.name}"
+            )
+        else:
+            for row in sorted(self.store.load_index(), key=lambda r: r.height):
+                header = BlockHeader.parse(row.header)
+                prev = self.entries.get(header.prev)
+                entry = Entry(header, row.height, row.chainwork, row.status, row.seq, prev)
+                entry.chain_data = entry.have_data and (prev is None or prev.chain_data)
+                self._link(entry)
+            self._seq = max(e.seq for e in self.entries.values()) + 1
+        tip = self.entries[self.store.get_meta("tip") or genesis.hash]
+        self.chain = [tip.ancestor(h) for h in range(tip.height + 1)]
+        self._reset_candidates()
+        self.activate_best_chain()  # finish a switch a crash interrupted
+
+    def _link(self, entry: Entry) -> None:
+        self.entries[entry.hash] = entry
+        if entry.prev is not None:
+            entry.prev.children.append(entry)
+
+    def _new_entry(self, header: BlockHeader, prev: Entry | None, status: Status) -> Entry:
+        work = block_work(header.bits) + (prev.chainwork if prev else 0)
+        entry = Entry(header, prev.height + 1 if prev else 0, work, status, self._seq, prev)
+        self._seq += 1
+        self._link(entry)
+        return entry
+
+    # -- reading --------------------------------------------------------------------------------
+
+    @property
+    def tip(self) -> Entry:
+        return self.chain[-1]
+
+    @property
+    def height(self) -> int:
+        return len(self.chain) - 1
+
+    def in_active_chain(self, entry: Entry) -> bool:
+        return entry.height < len(self.chain) and self.chain[entry.height] is entry
+
+    def get_block(self, block_hash: bytes) -> Block | None:
+        raw = self.store.get_block(block_hash)
+        return None if raw is None else Block.parse(raw)
+
+    def tips(self) -> list[ChainTip]:
+        """Every branch end the node knows, the active tip first (Core: getchaintips)."""
+        ends = [e for e in self.entries.values() if not e.children or e is self.tip]
+        out = []
+        for entry in sorted(ends, key=lambda e: (e is not self.tip, -e.height)):
+            if entry is self.tip:
+                status = "active"
+            elif entry.failed:
+                status = "invalid"
+            elif not entry.chain_data:
+                status = "headers-only"
+            else:
+                status = "valid-fork"
+            branchlen = entry.height - fork_point(entry, self.tip).height
+            out.append(ChainTip(entry.hash, entry.height, entry.chainwork, branchlen, status))
+        return out
+
+    # -- blocks in --------------------------------------------------------------------------------
+
+    def process_block(self, block: Block, now: int | None = None) -> ImportResult:
+        """Check, store and, if it makes a better chain, connect a block (Core: ProcessNewBlock).
+
+        Raises RejectError with Core's reject code when the block breaks a rule.
+        """
+        now = int(time.time()) if now is None else now
+        known = self.entries.get(block.hash)
+        if known is not None and known.failed:
+            raise RejectError("duplicate-invalid", "block is already known to be invalid")
+        if (known is not None and known.have_data) or block.hash in self.orphans:
+            return ImportResult("duplicate", [], [])
+        check_block(block, self.params)
+        parent = self.entries.get(block.header.prev)
+        if parent is None:
+            self._add_orphan(block)
+            return ImportResult("orphan", [], [])
+        self._accept(block, parent, now)
+        for orphan in self._orphans_of(block.hash):
+            try:
+                self._accept(orphan, self.entries[orphan.header.prev], now)
+            except RejectError:
+                continue  # an orphan's own fault; its parent stands
+        connected, disconnected = self.activate_best_chain()
+        return ImportResult("accepted", connected, disconnected)
+
+    def _accept(self, block: Block, parent: Entry, now: int) -> Entry:
+        """Contextual checks and storage (Core: AcceptBlock)."""
+        if parent.failed:
+            raise RejectError("bad-prevblk", "previous block is invalid")
+        height = parent.height + 1
+        expected = next_bits(
+            self.params, parent.height, parent.header.bits, lambda h: parent.ancestor(h).header.time
+        )
+        contextual_check_header(block.header, expected, parent.median_time_past(), now, self.params)
+        contextual_check_block(block, height)
+        entry = self._new_entry(block.header, parent, Status.HAVE_DATA)
+        self.store.add_index(entry.row(), block.raw)
+        self._blocks[entry.hash] = block
+        if parent.chain_data:
+            entry.chain_data = True
+            self.candidates.add(entry)
+        return entry
+
+    def _add_orphan(self, block: Block) -> None:
+        self.orphans[block.hash] = block
+        if len(self.orphans) > MAX_ORPHANS:
+            del self.orphans[next(iter(self.orphans))]
+
+    def _orphans_of(self, block_hash: bytes) -> list[Block]:
+        """Orphans that descend from `block_hash`, parents before children."""
+        found, parents = [], [block_hash]
+        while parents:
+            parent = parents.pop()
+            children = [b for b in self.orphans.values() if b.header.prev == parent]
+            for child in children:
+                del self.orphans[child.hash]
+            found += children
+            parents += [c.hash for c in children]
+        return found
+
+    # -- choosing and switching the active chain -----------------------------------------------
+
+    def _best_candidate(self) -> Entry:
+        return max(self.candidates, key=lambda e: (e.chainwork, -e.seq))
+
+    def _reset_candidates(self) -> None:
+        self.candidates = {
+            e
+            for e in self.entries.values()
+            if e.chain_data and not e.failed and e.chainwork >= self.tip.chainwork
+        }
+        self.candidates.add(self.tip)
+
+    def activate_best_chain(self) -> tuple[list[Block], list[Block]]:
+        """Move the tip to the best valid chain; returns (connected, disconnected) blocks."""
+        start = self.tip
+        connected: list[Block] = []
+        disconnected: list[Block] = []
+        while (best := self._best_candidate()) is not self.tip:
+            fork = fork_point(self.tip, best)
+            while self.tip is not fork:
+                disconnected.append(self._disconnect_tip())
+            for entry in [best.ancestor(h) for h in range(fork.height + 1, best.height + 1)]:
+                try:
+                    connected.append(self._connect(entry))
+                except RejectError:
+                    self._mark_failed(entry)
+                    break
+        tip_work = self.tip.chainwork
+        self.candidates = {e for e in self.candidates if e.chainwork >= tip_work}
+        return self._net_change(start, connected, disconnected)
+
+    def _net_change(
+        self, start: Entry, connected: list[Block], disconnected: list[Block]
+    ) -> tuple[list[Block], list[Block]]:
+        """What moved between the chain ending at `start` and the active chain now, leaving out
+        blocks a failed switch connected and took back: (connected by height, disconnected from
+        the old tip down)."""
+
+        def was_active(block: Block) -> bool:
+            entry = self.entries[block.hash]
+            return entry.height <= start.height and start.ancestor(entry.height) is entry
+
+        def is_active(block: Block) -> bool:
+            return self.in_active_chain(self.entries[block.hash])
+
+        new = {b.hash: b for b in connected if is_active(b) and not was_active(b)}
+        gone = {b.hash: b for b in disconnected if was_active(b) and not is_active(b)}
+        return (
+            sorted(new.values(), key=lambda b: self.entries[b.hash].height),
+            sorted(gone.values(), key=lambda b: -self.entries[b.hash].height),
+        )
+
+    def _connect(self, entry: Entry) -> Block:
+        """Connect the block after the tip, in one database transaction (Core: ConnectTip)."""
+        block = self._blocks.pop(entry.hash, None) or self.get_block(entry.hash)
+        assert block is not None, "a candidate's data is stored"
+        inputs = [txin.prevout for tx in block.txs[1:] for txin in tx.inputs]
+        view = self.coins.fetch(inputs)
+        changes = connect_block(block, entry.height, view, self.params)
+        entry.status |= Status.VALID
+        self.store.connect(self._block_write(block, entry, changes), entry.status)
+        self.coins.apply((op for op, _ in changes.spent), changes.created.items())
+        self.chain.append(entry)
+        return block
+
+    def _disconnect_tip(self) -> Block:
+        """Undo the tip block in one database transaction (Core: DisconnectTip)."""
+        entry = self.tip
+        assert entry.prev is not None, "genesis is never disconnected"
+        block = self.get_block(entry.hash)
+        undo = self.store.get_undo(entry.hash)
+        assert block is not None and undo is not None
+        restored = decode_undo(undo)
+        outputs = {OutPoint(tx.txid, i) for tx in block.txs for i in range(len(tx.outputs))}
+        spent_inside = {txin.prevout for tx in block.txs[1:] for txin in tx.inputs}
+        created = outputs - spent_inside
+        self.store.disconnect(entry.hash, entry.height, entry.prev.hash, created, restored)
+        self.coins.apply(created, restored)
+        self.chain.pop()
+        self.candidates.add(entry)  # it may win again
+        return block
+
+    def _mark_failed(self, entry: Entry) -> None:
+        """Mark a block that broke a rule and its descendants invalid (Core: InvalidBlockFound)."""
+        failed = entry.descendants()
+        for e in failed:
+            e.status |= Status.FAILED
+            self.candidates.discard(e)
+            self._blocks.pop(e.hash, None)
+        self.store.set_status((e.hash, e.status) for e in failed)
+
+    # -- invalidateblock / reconsiderblock --------------------------------------------------------
+
+    def _entry(self, block_hash: bytes) -> Entry:
+        entry = self.entries.get(block_hash)
+        if entry is None:
+            raise PocketchainError(f"unknown block {to_display(block_hash)}")
+        return entry
+
+    def invalidate(self, block_hash: bytes) -> tuple[list[Block], list[Block]]:
+        """Treat a block as invalid; move to the best chain without it (Core: InvalidateBlock)."""
+        entry = self._entry(block_hash)
+        if entry.prev is None:
+            raise PocketchainError("the genesis block cannot be invalidated")
+        disconnected = []
+        while self.in_active_chain(entry):
+            disconnected.append(self._disconnect_tip())
+        self._mark_failed(entry)
+        self._reset_candidates()
+        connected, more = self.activate_best_chain()
+        return connected, disconnected + more
+
+    def reconsider(self, block_hash: bytes) -> tuple[list[Block], list[Block]]:
+        """Forget that a block and its family were invalid (Core: ReconsiderBlock)."""
+        entry = self._entry(block_hash)
+        family = entry.descendants() + [entry.ancestor(h) for h in range(entry.height)]
+        cleared = [e for e in family if e.failed]
+        for e in cleared:
+            e.status &= ~Status.FAILED
+        self.store.set_status((e.hash, e.status) for e in cleared)
+        self._reset_candidates()
+        return self.activate_best_chain()
+
+    # -- what a connected block writes besides coins ----------------------------------------------
+
+    def _block_write(self, block: Block, entry: Entry, changes: BlockChanges) -> BlockWrite:
+        """The undo data and the transaction, address and post index rows of a block."""
+        paid_by = {op: (coin.amount, coin.key_hash) for op, coin in changes.spent}
+        for tx in block.txs:
+            for i, out in enumerate(tx.outputs):
+                paid_by[OutPoint(tx.txid, i)] = (out.amount, out.key_hash)
+        txs: list[TxRow] = []
+        addresses: list[AddressRow] = []
+        posts: list[PostRow] = []
+        for position, tx in enumerate(block.txs):
+            txs.append(TxRow(tx.txid, entry.hash, entry.height, position))
+            flows: dict[bytes, list[int]] = {}
+            for out in tx.outputs:
+                flows.setdefault(out.key_hash, [0, 0])[0] += out.amount
+            spent_from = [] if tx.is_coinbase else [paid_by[i.prevout] for i in tx.inputs]
+            for amount, key_hash in spent_from:
+                flows.setdefault(key_hash, [0, 0])[1] += amount
+            addresses += (
+                AddressRow(kh, tx.txid, entry.height, received, sent)
+                for kh, (received, sent) in flows.items()
+            )
+            if tx.data and spent_from:
+                author = spent_from[0][1]
+                posts.append(PostRow(tx.txid, author, entry.height, block.header.time, tx.data))
+        return BlockWrite(
+            entry.hash,
+            entry.height,
+            [op for op, _ in changes.spent],
+            changes.created,
+            encode_undo(changes.spent),
+            txs,
+            addresses,
+            posts,
+        )
+
+
+def hashes_of(blocks: Iterable[Block]) -> list[str]:
+    """Display hashes, for messages and tests."""
+    return [b.header.hash_hex for b in blocks]

@@ -1,0 +1,253 @@
+"""The storage interface and its SQL implementation, shared by the SQLite and PostgreSQL backends.
+
+One `Store` holds one network's chain: the block index, block data, undo data, the UTXO set, the
+indexes the API reads (transactions, addresses, posts) and the saved mempool. Every method that
+changes more than one row does it in one database transaction, so a node killed at any instant
+finds either all of a block's changes or none of them.
+"""
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ..consensus.connect import Coin
+from ..consensus.tx import OutPoint
+from .records import BlockWrite, IndexRow, Status
+
+SCHEMA_VERSION = 1
+
+# {blob} is the binary type and {int} a 64-bit integer, filled in per backend
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value {blob} NOT NULL);
+CREATE TABLE IF NOT EXISTS block_index (
+    hash {blob} PRIMARY KEY, header {blob} NOT NULL, height {int} NOT NULL,
+    chainwork {blob} NOT NULL, status {int} NOT NULL, seq {int} NOT NULL);
+CREATE TABLE IF NOT EXISTS blocks (hash {blob} PRIMARY KEY, data {blob} NOT NULL);
+CREATE TABLE IF NOT EXISTS undo (hash {blob} PRIMARY KEY, data {blob} NOT NULL);
+CREATE TABLE IF NOT EXISTS utxos (
+    outpoint {blob} PRIMARY KEY, amount {int} NOT NULL, key_hash {blob} NOT NULL,
+    height {int} NOT NULL, coinbase {int} NOT NULL);
+CREATE INDEX IF NOT EXISTS utxos_key_hash ON utxos (key_hash);
+CREATE TABLE IF NOT EXISTS txs (
+    txid {blob} PRIMARY KEY, block {blob} NOT NULL, height {int} NOT NULL, position {int} NOT NULL);
+CREATE INDEX IF NOT EXISTS txs_height ON txs (height);
+CREATE TABLE IF NOT EXISTS address_txs (
+    key_hash {blob} NOT NULL, height {int} NOT NULL, txid {blob} NOT NULL,
+    received {int} NOT NULL, sent {int} NOT NULL, PRIMARY KEY (key_hash, height, txid));
+CREATE INDEX IF NOT EXISTS address_txs_height ON address_txs (height);
+CREATE TABLE IF NOT EXISTS posts (
+    txid {blob} PRIMARY KEY, author {blob} NOT NULL, height {int} NOT NULL,
+    time {int} NOT NULL, content {blob} NOT NULL);
+CREATE INDEX IF NOT EXISTS posts_height ON posts (height);
+CREATE TABLE IF NOT EXISTS mempool (seq {int} PRIMARY KEY, raw {blob} NOT NULL);
+"""
+
+
+def outpoint_key(outpoint: OutPoint) -> bytes:
+    """The 36-byte key of an outpoint: txid then little-endian output index."""
+    return outpoint.txid + outpoint.vout.to_bytes(4, "little")
+
+
+def _work_bytes(work: int) -> bytes:
+    return work.to_bytes(32, "big")
+
+
+class SqlStore:
+    """The whole storage interface over a DB-API connection; subclasses supply the dialect."""
+
+    placeholder = "?"
+    blob_type = "BLOB"
+    int_type = "INTEGER"
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        with self.transaction() as cur:
+            for statement in SCHEMA.format(blob=self.blob_type, int=self.int_type).split(";"):
+                if statement.strip():
+                    cur.execute(statement)
+
+    # -- the dialect: subclasses override these --------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A cursor whose statements commit together, or not at all."""
+        raise NotImplementedError
+
+    def _fetch_coins(self, cur: Any, keys: list[bytes]) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _sql(self, text: str) -> str:
+        return text.replace("?", self.placeholder)
+
+    def _rows(self, query: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.transaction() as cur:
+            cur.execute(self._sql(query), args)
+            return list(cur.fetchall())
+
+    # -- metadata ---------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> bytes | None:
+        rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
+        return bytes(rows[0][0]) if rows else None
+
+    def set_meta(self, key: str, value: bytes) -> None:
+        with self.transaction() as cur:
+            self._set_meta(cur, key, value)
+
+    def _set_meta(self, cur: Any, key: str, value: bytes) -> None:
+        cur.execute(self._sql("DELETE FROM meta WHERE key = ?"), (key,))
+        cur.execute(self._sql("INSERT INTO meta (key, value) VALUES (?, ?)"), (key, value))
+
+    # -- the block index and block data ---------------------------------------------------------
+
+    def load_index(self) -> list[IndexRow]:
+        rows = self._rows("SELECT hash, header, height, chainwork, status, seq FROM block_index")
+        return [
+            IndexRow(bytes(h), bytes(hd), ht, int.from_bytes(bytes(w), "big"), Status(st), seq)
+            for h, hd, ht, w, st, seq in rows
+        ]
+
+    def add_index(self, row: IndexRow, block: bytes | None = None) -> None:
+        """A new header, and the block's data when we have it, in one transaction."""
+        with self.transaction() as cur:
+            cur.execute(
+                self._sql(
+                    "INSERT INTO block_index (hash, header, height, chainwork, status, seq)"
+                    " VALUES (?, ?, ?, ?, ?, ?)"
+                ),
+                (
+                    row.hash,
+                    row.header,
+                    row.height,
+                    _work_bytes(row.chainwork),
+                    int(row.status),
+                    row.seq,
+                ),
+            )
+            if block is not None:
+                cur.execute(
+                    self._sql("INSERT INTO blocks (hash, data) VALUES (?, ?)"), (row.hash, block)
+                )
+
+    def set_status(self, changes: Iterable[tuple[bytes, Status]]) -> None:
+        with self.transaction() as cur:
+            cur.executemany(
+                self._sql("UPDATE block_index SET status = ? WHERE hash = ?"),
+                [(int(status), h) for h, status in changes],
+            )
+
+    def get_block(self, block_hash: bytes) -> bytes | None:
+        rows = self._rows("SELECT data FROM blocks WHERE hash = ?", (block_hash,))
+        return bytes(rows[0][0]) if rows else None
+
+    def get_undo(self, block_hash: bytes) -> bytes | None:
+        rows = self._rows("SELECT data FROM undo WHERE hash = ?", (block_hash,))
+        return bytes(rows[0][0]) if rows else None
+
+    # -- the UTXO set -----------------------------------------------------------------------------
+
+    def get_coins(self, outpoints: Iterable[OutPoint]) -> dict[OutPoint, Coin]:
+        """The unspent ones among `outpoints`, fetched in as few queries as the backend allows."""
+        wanted = {outpoint_key(op): op for op in outpoints}
+        if not wanted:
+            return {}
+        with self.transaction() as cur:
+            rows = self._fetch_coins(cur, list(wanted))
+        return {
+            wanted[bytes(key)]: Coin(amount, bytes(kh), height, bool(cb))
+            for key, amount, kh, height, cb in rows
+        }
+
+    def count_coins(self) -> int:
+        return int(self._rows("SELECT COUNT(*) FROM utxos")[0][0])
+
+    def iter_coins(self) -> Iterator[tuple[OutPoint, Coin]]:
+        """Every unspent output (for verification), in no particular order."""
+        for raw_key, amount, kh, height, cb in self._rows(
+            "SELECT outpoint, amount, key_hash, height, coinbase FROM utxos"
+        ):
+            key = bytes(raw_key)
+            outpoint = OutPoint(key[:32], int.from_bytes(key[32:], "little"))
+            yield outpoint, Coin(amount, bytes(kh), height, bool(cb))
+
+    # -- connecting and disconnecting, each one transaction -----------------------------------
+
+    def connect(self, w: BlockWrite, status: Status) -> None:
+        """Apply a validated block and make it the tip."""
+        with self.transaction() as cur:
+            cur.executemany(
+                self._sql("DELETE FROM utxos WHERE outpoint = ?"),
+                [(outpoint_key(op),) for op in w.spent],
+            )
+            self._insert_coins(cur, w.created.items())
+            cur.execute(self._sql("INSERT INTO undo (hash, data) VALUES (?, ?)"), (w.hash, w.undo))
+            cur.executemany(
+                self._sql("INSERT INTO txs (txid, block, height, position) VALUES (?, ?, ?, ?)"),
+                w.txs,
+            )
+            cur.executemany(
+                self._sql(
+                    "INSERT INTO address_txs (key_hash, txid, height, received, sent)"
+                    " VALUES (?, ?, ?, ?, ?)"
+                ),
+                w.addresses,
+            )
+            cur.executemany(
+                self._sql(
+                    "INSERT INTO posts (txid, author, height, time, content) VALUES (?, ?, ?, ?, ?)"
+                ),
+                w.posts,
+            )
+            cur.execute(
+                self._sql("UPDATE block_index SET status = ? WHERE hash = ?"), (int(status), w.hash)
+            )
+            self._set_meta(cur, "tip", w.hash)
+
+    def disconnect(
+        self,
+        block_hash: bytes,
+        height: int,
+        new_tip: bytes,
+        created: Iterable[OutPoint],
+        restored: Iterable[tuple[OutPoint, Coin]],
+    ) -> None:
+        """Undo the tip block at `height`: its coins go, the coins it spent come back."""
+        with self.transaction() as cur:
+            cur.executemany(
+                self._sql("DELETE FROM utxos WHERE outpoint = ?"),
+                [(outpoint_key(op),) for op in created],
+            )
+            self._insert_coins(cur, restored)
+            for table in ("txs", "address_txs", "posts"):
+                cur.execute(self._sql(f"DELETE FROM {table} WHERE height = ?"), (height,))
+            cur.execute(self._sql("DELETE FROM undo WHERE hash = ?"), (block_hash,))
+            self._set_meta(cur, "tip", new_tip)
+
+    def _insert_coins(self, cur: Any, coins: Iterable[tuple[OutPoint, Coin]]) -> None:
+        cur.executemany(
+            self._sql(
+                "INSERT INTO utxos (outpoint, amount, key_hash, height, coinbase)"
+                " VALUES (?, ?, ?, ?, ?)"
+            ),
+            [
+                (outpoint_key(op), c.amount, c.key_hash, c.height, int(c.coinbase))
+                for op, c in coins
+            ],
+        )
+
+    # -- the mempool across a clean restart -----------------------------------------------------
+
+    def save_mempool(self, raws: Sequence[bytes]) -> None:
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM mempool")
+            cur.executemany(
+                self._sql("INSERT INTO mempool (seq, raw) VALUES (?, ?)"), list(enumerate(raws))
+            )
+
+    def load_mempool(self) -> list[bytes]:
+        return [bytes(raw) for (raw,) in self._rows("SELECT raw FROM mempool ORDER BY seq")]

@@ -1,0 +1,156 @@
+"""The block tree: connect, fork choice, reorgs, orphans, invalidation, restart."""
+
+from dataclasses import replace
+
+import pytest
+from miner import NOW, make_block, mine
+
+from builders import kh, rejects, secret
+from pocketchain.chain.chainstate import Chainstate
+from pocketchain.chain.index import Entry
+from pocketchain.chain.records import Status
+from pocketchain.chain.sqlite import SqliteStore
+from pocketchain.consensus.block import Block
+from pocketchain.consensus.errors import PocketchainError
+from pocketchain.consensus.params import DEVNET, REGTEST
+from pocketchain.consensus.tx import COIN, TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
+from pocketchain.mining.search import solve
+
+
+def coinbase_out(block: Block) -> OutPoint:
+    return OutPoint(block.txs[0].txid, 0)
+
+
+def pay(prevout: OutPoint, amount: int, to: int, key: int = 0, data: bytes = b"") -> Tx:
+    unsigned = Tx(TX_VERSION, (TxIn(prevout, b"", b""),), (TxOut(amount, kh(to)),), data)
+    return sign_tx(unsigned, (secret(key),), REGTEST.magic)
+
+
+def test_a_new_chain_starts_at_genesis(chain: Chainstate) -> None:
+    assert chain.height == 0
+    assert chain.tip.hash == REGTEST.genesis.hash
+    assert [t.status for t in chain.tips()] == ["active"]
+    assert chain.store.count_coins() == 0  # the genesis output is not spendable
+
+
+def test_blocks_connect_and_survive_a_restart(open_chain) -> None:
+    chain = open_chain()
+    blocks = mine(chain, 3)
+    assert chain.height == 3
+    assert chain.coins.get(coinbase_out(blocks[2])) is not None
+    chain.store.close()
+    again = open_chain()
+    assert again.height == 3
+    assert again.tip.hash == blocks[2].hash
+    assert again.coins.get(coinbase_out(blocks[0])).amount == 50 * COIN
+
+
+def test_more_work_wins_and_the_reorg_is_reported(chain: Chainstate) -> None:
+    genesis = chain.tip
+    a = mine(chain, 2, tag=b"a")
+    b1, b2 = mine(chain, 2, parent=genesis, tag=b"b")
+    assert chain.tip.hash == a[1].hash  # equal work: the first seen stays
+    b3 = make_block(chain.entries[b2.hash], tag=b"b")
+    result = chain.process_block(b3, NOW)
+    assert result.status == "accepted"
+    assert [b.hash for b in result.disconnected] == [a[1].hash, a[0].hash]
+    assert [b.hash for b in result.connected] == [b1.hash, b2.hash, b3.hash]
+    assert chain.coins.get(coinbase_out(a[0])) is None
+    assert chain.coins.get(coinbase_out(b1)) is not None
+    assert chain.store.count_coins() == 3
+    tips = {t.hash: t for t in chain.tips()}
+    assert tips[b3.hash].status == "active"
+    assert (tips[a[1].hash].status, tips[a[1].hash].branchlen) == ("valid-fork", 2)
+
+
+def test_orphans_wait_for_their_parent(chain: Chainstate) -> None:
+    parent = make_block(chain.tip)
+    child = make_block(unseen_entry(chain, parent))
+    assert chain.process_block(child, NOW).status == "orphan"
+    assert chain.height == 0
+    result = chain.process_block(parent, NOW)
+    assert [b.hash for b in result.connected] == [parent.hash, child.hash]
+    assert chain.process_block(child, NOW).status == "duplicate"
+
+
+def unseen_entry(chain: Chainstate, block: Block) -> Entry:
+    """A stand-in index entry for a block the chain has not seen, to mine on top of it."""
+    parent = chain.entries[block.header.prev]
+    return Entry(block.header, parent.height + 1, 0, Status(0), 0, parent)
+
+
+def test_a_branch_that_fails_to_connect_is_marked_invalid(chain: Chainstate) -> None:
+    genesis = chain.tip
+    a = mine(chain, 1, tag=b"a")
+    b1 = make_block(genesis, tag=b"b")
+    chain.process_block(b1, NOW)
+    missing = pay(OutPoint(bytes(32), 7), 1 * COIN, 1)  # valid alone; spends nothing real
+    b2 = make_block(chain.entries[b1.hash], txs=(missing,), tag=b"b")
+    result = chain.process_block(b2, NOW)  # more work: a reorg is tried, b2 fails, back to a
+    assert chain.tip.hash == a[0].hash
+    assert (result.connected, result.disconnected) == ([], [])  # net: nothing moved
+    statuses = {t.hash: t.status for t in chain.tips()}
+    assert statuses[b2.hash] == "invalid"
+    rejects("duplicate-invalid", chain.process_block, b2, NOW)
+    rejects("bad-prevblk", chain.process_block, make_block(chain.entries[b2.hash]), NOW)
+
+
+def test_header_rules_are_enforced_with_the_chain(chain: Chainstate) -> None:
+    tip = chain.tip
+    block = make_block(tip)
+    wrong_bits = make_block(tip, bits=0x1F00FFFF)
+    rejects("bad-diffbits", chain.process_block, wrong_bits, NOW)
+    too_old = Block(solve(replace(block.header, time=tip.header.time)), block.txs)
+    rejects("time-too-old", chain.process_block, too_old, NOW)
+    rejects("time-too-new", chain.process_block, block, block.header.time - 7201)
+    rejects(
+        "high-hash",
+        chain.process_block,
+        Block(replace(block.header, bits=0x1D00FFFF), block.txs),
+        NOW,
+    )
+    assert chain.height == 0
+    assert chain.process_block(block, NOW).status == "accepted"
+
+
+def test_spending_a_mature_coinbase_writes_the_indexes(chain: Chainstate) -> None:
+    first = mine(chain, 101)[0]
+    tx = pay(coinbase_out(first), 49 * COIN, 5, key=0, data=b"hello, chain")
+    block = make_block(chain.tip, txs=(tx,), fees=1 * COIN)
+    chain.process_block(block, NOW)
+    assert chain.tip.hash == block.hash
+    assert chain.coins.get(coinbase_out(first)) is None
+    assert chain.coins.get(OutPoint(tx.txid, 0)).amount == 49 * COIN
+    rows = chain.store._rows("SELECT author, content, height FROM posts")
+    assert [(bytes(a), bytes(c), h) for a, c, h in rows] == [(kh(0), b"hello, chain", 102)]
+    flows = chain.store._rows(
+        "SELECT key_hash, received, sent FROM address_txs WHERE txid = ?", (tx.txid,)
+    )
+    assert sorted((bytes(k), r, s) for k, r, s in flows) == sorted(
+        [(kh(0), 0, 50 * COIN), (kh(5), 49 * COIN, 0)]
+    )
+    # undo it: the coinbase coin comes back and the index rows go
+    chain.invalidate(block.hash)
+    assert chain.coins.get(coinbase_out(first)) is not None
+    assert chain.store._rows("SELECT COUNT(*) FROM posts") == [(0,)]
+
+
+def test_invalidate_and_reconsider(chain: Chainstate) -> None:
+    blocks = mine(chain, 3)
+    connected, disconnected = chain.invalidate(blocks[1].hash)
+    assert chain.tip.hash == blocks[0].hash
+    assert [b.hash for b in disconnected] == [blocks[2].hash, blocks[1].hash]
+    assert connected == []
+    assert {t.status for t in chain.tips() if t.hash == blocks[2].hash} == {"invalid"}
+    connected, _ = chain.reconsider(blocks[1].hash)
+    assert [b.hash for b in connected] == [blocks[1].hash, blocks[2].hash]
+    assert chain.tip.hash == blocks[2].hash
+    with pytest.raises(PocketchainError, match="genesis"):
+        chain.invalidate(REGTEST.genesis.hash)
+
+
+def test_another_networks_database_is_refused(tmp_path) -> None:
+    SqliteStore(tmp_path / "c.db").close()
+    Chainstate(REGTEST, SqliteStore(tmp_path / "c.db")).store.close()
+    with pytest.raises(PocketchainError, match="another chain"):
+        Chainstate(DEVNET, SqliteStore(tmp_path / "c.db"))
