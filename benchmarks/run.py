@@ -5,9 +5,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import bench_chain
 import bench_mine
 import bench_validate
 
-for module in (bench_validate, bench_mine):
+for module in (bench_validate, bench_mine, bench_chain):
     for name, value in module.run().items():
         print(f"{name}: {value}", flush=True)

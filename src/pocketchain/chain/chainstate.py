@@ -82,8 +82,11 @@ class Chainstate:
                 entry.chain_data = entry.have_data and (prev is None or prev.chain_data)
                 self._link(entry)
             self._seq = max(e.seq for e in self.entries.values()) + 1
-        tip = self.entries[self.store.get_meta("tip") or genesis.hash]
-        self.chain = [tip.ancestor(h) for h in range(tip.height + 1)]
+        entry: Entry | None = self.entries[self.store.get_meta("tip") or genesis.hash]
+        while entry is not None:
+            self.chain.append(entry)
+            entry = entry.prev
+        self.chain.reverse()
         self._reset_candidates()
         self.activate_best_chain()  # finish a switch a crash interrupted
 

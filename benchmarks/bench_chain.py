@@ -1,0 +1,123 @@
+"""Chainstate figures on SQLite: connect_tx_per_s, reorg_10_blocks_ms, startup_10k_blocks_s.
+
+connect: blocks of 1,000 signed 1-in/2-out transactions processed by the chainstate (full
+validation, one database transaction per block). The coins they spend are put in the UTXO set
+first, as if an earlier block had made them. reorg: a competing branch of 11 such blocks replaces
+10 (disconnect 10 with undo data, connect 11), timed on the block that triggers it.
+"""
+
+import tempfile
+import time
+from pathlib import Path
+
+from pocketchain.chain.chainstate import Chainstate
+from pocketchain.chain.sqlite import SqliteStore
+from pocketchain.consensus.block import Block
+from pocketchain.consensus.connect import Coin
+from pocketchain.consensus.keys import key_hash, pubkey_from_secret
+from pocketchain.consensus.params import GENESIS_TIME, REGTEST
+from pocketchain.consensus.tx import COIN, TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
+from pocketchain.mining.assemble import assemble_block
+from pocketchain.mining.search import solve
+
+TXS = 1_000
+BLOCKS = 6
+FEE = 1_000
+REORG_DEPTH = 10
+STARTUP_BLOCKS = 10_000
+NOW = GENESIS_TIME + 10_000_000
+
+
+def _block_on(prev: Block, height: int, txs: tuple[Tx, ...], tag: bytes = b"") -> Block:
+    block = assemble_block(
+        REGTEST,
+        prev.hash,
+        height,
+        prev.header.time + 1,
+        0x207FFFFF,
+        txs,
+        FEE * len(txs),
+        bytes(20),
+        tag,
+    )
+    header = solve(block.header)
+    assert header is not None
+    return Block(header, block.txs)
+
+
+def _funded_txs(chain: Chainstate, count: int, salt: int, branches: int = 1) -> list[list[Tx]]:
+    """For each branch, `count` signed transactions spending the same coins, which are added
+    to the UTXO set for them; the branches' transactions conflict with each other."""
+    coins = []
+    txs: list[list[Tx]] = [[] for _ in range(branches)]
+    for i in range(count):
+        secret = (salt * 1_000_000 + i + 1).to_bytes(32, "big")
+        kh = key_hash(pubkey_from_secret(secret))
+        prevout = OutPoint(salt.to_bytes(4, "big") + i.to_bytes(28, "big"), 0)
+        coins.append((prevout, Coin(10 * COIN, kh, 1, False)))
+        for branch in range(branches):
+            outs = (TxOut(4 * COIN + branch, kh), TxOut(6 * COIN - FEE - branch, kh))
+            unsigned = Tx(TX_VERSION, (TxIn(prevout, b"", b""),), outs)
+            txs[branch].append(sign_tx(unsigned, (secret,), REGTEST.magic))
+    with chain.store.transaction() as cur:
+        chain.store._insert_coins(cur, coins)
+    return txs
+
+
+def connect_and_reorg(tmp: Path) -> dict[str, float]:
+    chain = Chainstate(REGTEST, SqliteStore(tmp / "connect.db"))
+    blocks = [REGTEST.genesis]
+    for b in range(BLOCKS):
+        txs = tuple(_funded_txs(chain, TXS, b + 1)[0])
+        blocks.append(_block_on(blocks[-1], b + 1, txs))
+    chain.process_block(blocks[1], NOW)  # warm-up
+    start = time.perf_counter()
+    for block in blocks[2:]:
+        chain.process_block(block, NOW)
+    connect = (BLOCKS - 1) * (TXS + 1) / (time.perf_counter() - start)
+
+    # two branches from the tip: 10 blocks, then a competing 11 spending the same coins
+    fork = blocks[-1]
+    height = fork_height = BLOCKS
+    a, b = [fork], [fork]
+    for n in range(REORG_DEPTH + 1):
+        txs_a, txs_b = _funded_txs(chain, TXS, 100 + n, branches=2)
+        height = fork_height + n + 1
+        if n < REORG_DEPTH:
+            a.append(_block_on(a[-1], height, tuple(txs_a)))
+        b.append(_block_on(b[-1], height, tuple(txs_b), b"b"))
+    for block in a[1:] + b[1:-1]:
+        chain.process_block(block, NOW)
+    assert chain.tip.hash == a[-1].hash
+    start = time.perf_counter()
+    result = chain.process_block(b[-1], NOW)
+    reorg_ms = (time.perf_counter() - start) * 1000
+    assert len(result.disconnected) == REORG_DEPTH and len(result.connected) == REORG_DEPTH + 1
+    chain.store.close()
+    return {"connect_tx_per_s": round(connect), "reorg_10_blocks_ms": round(reorg_ms)}
+
+
+def startup(tmp: Path) -> dict[str, float]:
+    """Time to open a chainstate of 10,000 blocks (a fresh process's work, without imports)."""
+    chain = Chainstate(REGTEST, SqliteStore(tmp / "startup.db"))
+    prev = REGTEST.genesis
+    for height in range(1, STARTUP_BLOCKS + 1):
+        prev = _block_on(prev, height, ())
+        chain.process_block(prev, NOW)
+    chain.store.close()
+    start = time.perf_counter()
+    reopened = Chainstate(REGTEST, SqliteStore(tmp / "startup.db"))
+    seconds = time.perf_counter() - start
+    assert reopened.height == STARTUP_BLOCKS
+    reopened.store.close()
+    return {"startup_10k_blocks_s": round(seconds, 3)}
+
+
+def run() -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        return connect_and_reorg(Path(tmp)) | startup(Path(tmp))
+
+
+if __name__ == "__main__":
+    for name, value in run().items():
+        print(f"{name}: {value}")
