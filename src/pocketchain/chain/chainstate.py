@@ -14,14 +14,13 @@ from typing import NamedTuple
 from ..consensus.block import Block, BlockHeader
 from ..consensus.check import check_block
 from ..consensus.connect import BlockChanges, connect_block
-from ..consensus.contextual import contextual_check_block, contextual_check_header, next_bits
 from ..consensus.errors import PocketchainError, RejectError
 from ..consensus.hashes import to_display
 from ..consensus.params import ChainParams
 from ..consensus.pow import block_work
 from ..consensus.tx import OutPoint
 from .coins import CoinCache
-from .index import Entry, fork_point
+from .index import Entry, branch, check_in_context, fork_point, load_tree
 from .records import AddressRow, BlockWrite, PostRow, Status, TxRow, decode_undo, encode_undo
 from .store import SqlStore
 
@@ -75,18 +74,9 @@ class Chainstate:
                 f"not {self.params.name}"
             )
         else:
-            for row in sorted(self.store.load_index(), key=lambda r: r.height):
-                header = BlockHeader.parse(row.header)
-                prev = self.entries.get(header.prev)
-                entry = Entry(header, row.height, row.chainwork, row.status, row.seq, prev)
-                entry.chain_data = entry.have_data and (prev is None or prev.chain_data)
-                self._link(entry)
+            self.entries = load_tree(self.store.load_index())
             self._seq = max(e.seq for e in self.entries.values()) + 1
-        entry: Entry | None = self.entries[self.store.get_meta("tip") or genesis.hash]
-        while entry is not None:
-            self.chain.append(entry)
-            entry = entry.prev
-        self.chain.reverse()
+        self.chain = branch(self.entries[self.store.get_meta("tip") or genesis.hash])
         self._reset_candidates()
         self.activate_best_chain()  # finish a switch a crash interrupted
 
@@ -167,12 +157,7 @@ class Chainstate:
         """Contextual checks and storage (Core: AcceptBlock)."""
         if parent.failed:
             raise RejectError("bad-prevblk", "previous block is invalid")
-        height = parent.height + 1
-        expected = next_bits(
-            self.params, parent.height, parent.header.bits, lambda h: parent.ancestor(h).header.time
-        )
-        contextual_check_header(block.header, expected, parent.median_time_past(), now, self.params)
-        contextual_check_block(block, height)
+        check_in_context(block, parent, now, self.params)
         entry = self._new_entry(block.header, parent, Status.HAVE_DATA)
         self.store.add_index(entry.row(), block.raw)
         self._blocks[entry.hash] = block

@@ -2,8 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from ..consensus.block import BlockHeader
-from ..consensus.contextual import median_time_past
+from ..consensus.block import Block, BlockHeader
+from ..consensus.contextual import (
+    contextual_check_block,
+    contextual_check_header,
+    median_time_past,
+    next_bits,
+)
+from ..consensus.params import ChainParams
 from .records import IndexRow, Status
 
 
@@ -45,6 +51,9 @@ class Entry:
             entry = entry.prev
         return entry
 
+    def time_at(self, height: int) -> int:
+        return self.ancestor(height).header.time
+
     def median_time_past(self) -> int:
         times: list[int] = []
         entry: Entry | None = self
@@ -61,6 +70,38 @@ class Entry:
             found.append(entry)
             todo.extend(entry.children)
         return found
+
+
+def check_in_context(block: Block, parent: Entry, now: int, params: ChainParams) -> None:
+    """The rules a block must meet on top of `parent` (Core: ContextualCheckBlockHeader/Block)."""
+    expected = next_bits(params, parent.height, parent.header.bits, parent.time_at)
+    contextual_check_header(block.header, expected, parent.median_time_past(), now, params)
+    contextual_check_block(block, parent.height + 1)
+
+
+def load_tree(rows: list[IndexRow]) -> dict[bytes, Entry]:
+    """The block tree from stored index rows: entries by hash, linked to parents and children."""
+    entries: dict[bytes, Entry] = {}
+    for row in sorted(rows, key=lambda r: r.height):
+        header = BlockHeader.parse(row.header)
+        prev = entries.get(header.prev)
+        entry = Entry(header, row.height, row.chainwork, row.status, row.seq, prev)
+        entry.chain_data = entry.have_data and (prev is None or prev.chain_data)
+        entries[entry.hash] = entry
+        if prev is not None:
+            prev.children.append(entry)
+    return entries
+
+
+def branch(tip: Entry) -> list[Entry]:
+    """The blocks from genesis to `tip`, by height."""
+    blocks = []
+    entry: Entry | None = tip
+    while entry is not None:
+        blocks.append(entry)
+        entry = entry.prev
+    blocks.reverse()
+    return blocks
 
 
 def fork_point(a: Entry, b: Entry) -> Entry:
