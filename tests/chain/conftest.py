@@ -1,30 +1,68 @@
-"""Chainstates on a real store in a temporary directory."""
+"""Chainstates on real stores: every chain test runs on SQLite and on a PostgreSQL server.
 
+Each test worker starts its own PostgreSQL server the first time a test needs one, and every
+test gets a fresh database on it.
+"""
+
+import itertools
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
+from pgserver import create_database, drop_database, postgres_server
 from pocketchain.chain.chainstate import Chainstate
+from pocketchain.chain.postgres import PostgresStore
 from pocketchain.chain.sqlite import SqliteStore
-from pocketchain.consensus.params import REGTEST
+from pocketchain.chain.store import SqlStore
+from pocketchain.consensus.params import REGTEST, ChainParams
+
+_database_numbers = itertools.count()
+
+
+class OpenChain(Protocol):
+    def __call__(self, params: ChainParams = REGTEST) -> Chainstate: ...
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The URL of a database on this worker's PostgreSQL server."""
+    with postgres_server() as url:
+        yield url
 
 
 @pytest.fixture
-def open_chain(tmp_path: Path) -> Iterator[Callable[[], Chainstate]]:
-    """Opens (or re-opens, as after a restart) the chainstate in one data directory."""
-    opened: list[Chainstate] = []
+def pg_database(pg_server: str) -> Iterator[str]:
+    """The URL of a new, empty database, dropped after the test."""
+    name = f"test_{next(_database_numbers)}"
+    url = create_database(pg_server, name)
+    yield url
+    drop_database(pg_server, name)
 
-    def open_() -> Chainstate:
-        cs = Chainstate(REGTEST, SqliteStore(tmp_path / "chain.db"))
-        opened.append(cs)
-        return cs
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def open_chain(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenChain]:
+    """Opens (or re-opens, as after a restart) the chainstate in the test's one database."""
+    open_store: Callable[[], SqlStore]
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("pg_database")
+        open_store = partial(PostgresStore, url)
+    else:
+        open_store = partial(SqliteStore, tmp_path / "chain.db")
+    opened: list[SqlStore] = []
+
+    def open_(params: ChainParams = REGTEST) -> Chainstate:
+        store = open_store()
+        opened.append(store)
+        return Chainstate(params, store)
 
     yield open_
-    for cs in opened:
-        cs.store.close()
+    for store in opened:
+        store.close()
 
 
 @pytest.fixture
-def chain(open_chain: Callable[[], Chainstate]) -> Chainstate:
+def chain(open_chain: OpenChain) -> Chainstate:
     return open_chain()

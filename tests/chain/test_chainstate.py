@@ -9,7 +9,6 @@ from builders import kh, rejects, secret
 from pocketchain.chain.chainstate import Chainstate
 from pocketchain.chain.index import Entry
 from pocketchain.chain.records import Status
-from pocketchain.chain.sqlite import SqliteStore
 from pocketchain.consensus.block import Block
 from pocketchain.consensus.errors import PocketchainError
 from pocketchain.consensus.params import DEVNET, REGTEST
@@ -149,8 +148,7 @@ def test_invalidate_and_reconsider(chain: Chainstate) -> None:
         chain.invalidate(REGTEST.genesis.hash)
 
 
-def test_another_networks_database_is_refused(tmp_path) -> None:
-    SqliteStore(tmp_path / "c.db").close()
-    Chainstate(REGTEST, SqliteStore(tmp_path / "c.db")).store.close()
+def test_another_networks_database_is_refused(open_chain) -> None:
+    open_chain(REGTEST).store.close()
     with pytest.raises(PocketchainError, match="another chain"):
-        Chainstate(DEVNET, SqliteStore(tmp_path / "c.db"))
+        open_chain(DEVNET)

@@ -6,10 +6,10 @@ only with that (deterministic, checked) odds; everything here is derived from fi
 """
 
 import pytest
-from builders import block_with, funding, spend, validate_block, validate_tx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builders import block_with, funding, spend, validate_block, validate_tx
 from pocketchain.consensus.block import Block
 from pocketchain.consensus.errors import RejectError
 from pocketchain.consensus.tx import COIN, Tx

@@ -25,14 +25,18 @@ from .records import AddressRow, BlockWrite, PostRow, Status, TxRow, decode_undo
 from .store import SqlStore
 
 MAX_ORPHANS = 100
+_BAD_PARENT = RejectError("bad-prevblk", "previous block is invalid")
 
 
 class ImportResult(NamedTuple):
-    """What a block did: `accepted`, `duplicate` or `orphan`, and how the active chain moved."""
+    """What a block did: `accepted`, `duplicate`, `orphan` or `invalid`, and how the active chain
+    moved. An `invalid` block passed the first checks but failed when connected: `error` says why
+    (the chain may still have moved, to its ancestors)."""
 
     status: str
     connected: list[Block]
     disconnected: list[Block]
+    error: RejectError | None = None
 
 
 class ChainTip(NamedTuple):
@@ -53,6 +57,7 @@ class Chainstate:
         self.candidates: set[Entry] = set()  # could become the tip (Core: setBlockIndexCandidates)
         self.orphans: dict[bytes, Block] = {}  # blocks whose parent is unknown, oldest first
         self._blocks: dict[bytes, Block] = {}  # accepted blocks not yet connected, parsed
+        self._failures: dict[bytes, RejectError] = {}  # why blocks failed in this call
         self._seq = 0
         self._load()
 
@@ -134,6 +139,7 @@ class Chainstate:
         Raises RejectError with Core's reject code when the block breaks a rule.
         """
         now = int(time.time()) if now is None else now
+        self._failures.clear()
         known = self.entries.get(block.hash)
         if known is not None and known.failed:
             raise RejectError("duplicate-invalid", "block is already known to be invalid")
@@ -151,6 +157,9 @@ class Chainstate:
             except RejectError:
                 continue  # an orphan's own fault; its parent stands
         connected, disconnected = self.activate_best_chain()
+        error = self._failures.get(block.hash)
+        if error is not None:
+            return ImportResult("invalid", connected, disconnected, error)
         return ImportResult("accepted", connected, disconnected)
 
     def _accept(self, block: Block, parent: Entry, now: int) -> Entry:
@@ -208,8 +217,8 @@ class Chainstate:
             for entry in [best.ancestor(h) for h in range(fork.height + 1, best.height + 1)]:
                 try:
                     connected.append(self._connect(entry))
-                except RejectError:
-                    self._mark_failed(entry)
+                except RejectError as error:
+                    self._mark_failed(entry, error)
                     break
         tip_work = self.tip.chainwork
         self.candidates = {e for e in self.candidates if e.chainwork >= tip_work}
@@ -266,11 +275,13 @@ class Chainstate:
         self.candidates.add(entry)  # it may win again
         return block
 
-    def _mark_failed(self, entry: Entry) -> None:
+    def _mark_failed(self, entry: Entry, error: RejectError | None = None) -> None:
         """Mark a block that broke a rule and its descendants invalid (Core: InvalidBlockFound)."""
         failed = entry.descendants()
         for e in failed:
             e.status |= Status.FAILED
+            if error is not None:
+                self._failures[e.hash] = error if e is entry else _BAD_PARENT
             self.candidates.discard(e)
             self._blocks.pop(e.hash, None)
         self.store.set_status((e.hash, e.status) for e in failed)

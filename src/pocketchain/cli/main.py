@@ -1,14 +1,34 @@
 """The `pocketchain` command."""
 
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from .. import __version__
+from ..consensus.errors import PocketchainError
+from ..consensus.params import ChainParams, get_params
 
 app = typer.Typer(
     help="pocketchain: a small, real proof-of-work blockchain.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
+chain_app = typer.Typer(help="Work on the stored chain.", no_args_is_help=True)
+app.add_typer(chain_app, name="chain")
+
+DEFAULT_DATA_DIR = Path.home() / ".pocketchain"
+DEFAULT_NODE = "http://127.0.0.1:5000"
+
+Network = Annotated[str, typer.Option("--network", help="regtest, devnet or main.")]
+DataDir = Annotated[Path, typer.Option("--data-dir", help="Where each network keeps its data.")]
+NodeUrl = Annotated[str, typer.Option("--node", help="The node's base URL.")]
+Token = Annotated[
+    str | None, typer.Option("--token", help="Admin token (default: read from the data dir).")
+]
 
 
 def _print_version(value: bool) -> None:
@@ -19,16 +39,101 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def root(
-    version: bool = typer.Option(
-        False,
-        "--version",
-        help="Print the version and exit.",
-        callback=_print_version,
-        is_eager=True,
-    ),
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
 ) -> None:
     """pocketchain: a small, real proof-of-work blockchain."""
 
 
+def params_of(network: str) -> ChainParams:
+    try:
+        return get_params(network)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--network") from None
+
+
+@app.command()
+def node(
+    network: Network = "devnet",
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 5000,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: Annotated[
+        str | None, typer.Option(help="sqlite:///path or postgresql://user:pass@host:port/db.")
+    ] = None,
+    mine: Annotated[bool, typer.Option("--mine", help="Mine continuously.")] = False,
+    mine_to: Annotated[
+        str | None, typer.Option(help="Address mined coins go to (default: the node's key).")
+    ] = None,
+    miners: Annotated[
+        int | None, typer.Option(min=1, help="Mining worker processes (default: cores - 1).")
+    ] = None,
+) -> None:
+    """Run a node until Ctrl-C.
+
+    Example: pocketchain node --network regtest --port 5000
+    """
+    from .run_node import run_node  # the server's imports load only for this command
+
+    run_node(params_of(network), host, port, data_dir, db, mine, mine_to, miners)
+
+
+@app.command("mine")
+def mine_cmd(
+    blocks: Annotated[int, typer.Option(min=1, max=1000, help="How many blocks.")] = 1,
+    to: Annotated[str | None, typer.Option(help="Address paid (default: the node's key).")] = None,
+    node_url: NodeUrl = DEFAULT_NODE,
+    network: Network = "devnet",
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    token: Token = None,
+) -> None:
+    """Mine blocks now on a regtest or devnet node and print their hashes.
+
+    Example: pocketchain mine --blocks 101 --network regtest
+    """
+    from .client import NodeClient, local_token
+
+    client = NodeClient(node_url, network, token or local_token(data_dir, network))
+    client.check_network()
+    body = {"blocks": blocks} | ({"address": to} if to else {})
+    for block_hash in client.request("POST", "/mine", json=body)["hashes"]:
+        typer.echo(block_hash)
+
+
+@chain_app.command("verify")
+def verify_cmd(
+    network: Network = "devnet",
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: Annotated[str | None, typer.Option(help="The node's --db, if it used one.")] = None,
+) -> None:
+    """Re-validate the stored chain from genesis; exit 1 naming the first bad block."""
+    from ..chain.open import open_store
+    from ..chain.verify import verify_chain
+    from .progress import progress_bar
+
+    params = params_of(network)
+    if db is None and not (data_dir / network / "chain.db").exists():
+        raise PocketchainError(f"no {network} chain in {data_dir}")
+    store = open_store(db, data_dir / network)
+    try:
+        with progress_bar("verifying") as advance:
+            result = verify_chain(store, params, advance)
+    finally:
+        store.close()
+    typer.echo(
+        f"ok: {result.height} blocks, {result.transactions} transactions, "
+        f"{result.coins} unspent outputs; tip {result.tip[::-1].hex()}"
+    )
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except (PocketchainError, ValueError, OSError) as exc:
+        logging.shutdown()
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,51 @@
+"""A small HTTP client for the commands that talk to a node."""
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ..node.keyfiles import TOKEN_FILE
+from .errors import UserError
+
+TIMEOUT = httpx.Timeout(10.0, read=None)  # mining many blocks may take a while to answer
+
+
+class NodeClient:
+    def __init__(self, url: str, network: str, token: str | None = None) -> None:
+        self.url = url.rstrip("/")
+        self.network = network
+        self.token = token
+        self.http = httpx.Client(base_url=self.url, timeout=TIMEOUT)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            response = self.http.request(method, "/api/v1" + path, headers=headers, **kwargs)
+        except httpx.HTTPError as exc:
+            raise UserError(f"node unreachable at {self.url}: {exc}") from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code >= 400:
+            error = body.get("error", {}) if isinstance(body, dict) else {}
+            message = error.get("message") or response.reason_phrase
+            raise UserError(f"node refused: {message} ({error.get('code', response.status_code)})")
+        return body
+
+    def check_network(self) -> dict[str, Any]:
+        """The node's status, after checking it serves the network we expect."""
+        status: dict[str, Any] = self.request("GET", "/status")
+        if status.get("network") != self.network:
+            raise UserError(
+                f"the node at {self.url} serves {status.get('network')!r}, not {self.network!r}"
+                " (use --network)"
+            )
+        return status
+
+
+def local_token(data_dir: Path, network: str) -> str | None:
+    """The admin token of a node running on this machine with this data directory, if any."""
+    path = data_dir / network / TOKEN_FILE
+    return path.read_text().strip() if path.exists() else None

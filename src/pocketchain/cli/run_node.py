@@ -1,0 +1,60 @@
+"""`pocketchain node`: the node and its HTTP server in one process, until SIGINT or SIGTERM."""
+
+import logging
+import signal
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+
+from ..api.app import create_app
+from ..consensus.keys import decode_address, encode_address
+from ..consensus.params import ChainParams
+from ..node.node import Node
+
+log = logging.getLogger("pocketchain")
+
+
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def run_node(
+    params: ChainParams,
+    host: str,
+    port: int,
+    data_dir: Path,
+    db: str | None,
+    mine: bool,
+    mine_to: str | None,
+    miners: int | None,
+) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    pay_to = decode_address(params.hrp, mine_to) if mine_to else None
+    node = Node(params, data_dir.expanduser(), db, miners)
+    try:
+        node.start()
+        config = uvicorn.Config(
+            create_app(node), host=host, port=port, log_level="warning", lifespan="off"
+        )
+        server = uvicorn.Server(config)
+        log.info(
+            "%s node at http://%s:%d/ height %d, data in %s",
+            params.name,
+            host,
+            port,
+            node.chain.height,
+            node.dir,
+        )
+        if mine:
+            address = pay_to or node.miner_key_hash
+            node.set_mining(True, address)
+            log.info("mining to %s", encode_address(params.hrp, address))
+        # the server stops on SIGINT/SIGTERM and then raises the signal again: make that an exit
+        # that runs the cleanup below instead of killing the process on the spot
+        signal.signal(signal.SIGTERM, _exit_cleanly)
+        signal.signal(signal.SIGINT, _exit_cleanly)
+        server.run()
+    finally:
+        node.close()
+        log.info("stopped cleanly at height %d", node.chain.height)

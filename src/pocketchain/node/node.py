@@ -1,0 +1,196 @@
+"""The node: one writer thread owns the chainstate and the mempool; mining runs in processes.
+
+Everything that reads or changes the chain or the mempool runs on the writer (`node.call(fn)`),
+one thing at a time, so no lock is needed and no two blocks are ever connected at once. Nonce
+searching runs in worker processes (MinerPool); the mining loop only asks the writer for a
+template and hands back solved blocks.
+"""
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..chain.chainstate import Chainstate, ImportResult
+from ..chain.open import open_store
+from ..consensus.block import Block
+from ..consensus.contextual import next_bits
+from ..consensus.keys import key_hash, pubkey_from_secret
+from ..consensus.params import MAX_BLOCK_SIZE, ChainParams
+from ..consensus.tx import Tx
+from ..mempool.pool import Mempool, MempoolEntry
+from ..mining.assemble import assemble_block
+from ..mining.workers import MinerPool
+from .keyfiles import load_or_create_miner_key, load_or_create_token
+
+log = logging.getLogger("pocketchain.node")
+T = TypeVar("T")
+COINBASE_RESERVE = 1_000  # bytes of a block kept for the header and the coinbase
+
+
+def default_miners() -> int:
+    """One worker per core but one, at least one."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+class Node:
+    def __init__(
+        self,
+        params: ChainParams,
+        data_dir: Path,
+        db: str | None = None,
+        miners: int | None = None,
+    ) -> None:
+        self.params = params
+        self.dir = data_dir / params.name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.token = load_or_create_token(self.dir)
+        self.miner_key_hash = key_hash(pubkey_from_secret(load_or_create_miner_key(self.dir)))
+        self.store = open_store(db, self.dir)
+        self.chain = Chainstate(params, self.store)
+        self.mempool = Mempool(params)
+        restored = self.mempool.load(self.store.load_mempool(), self.chain.coins, self.chain.height)
+        if restored:
+            log.info("mempool: %d transactions restored", restored)
+        self.miner = MinerPool(miners or default_miners())
+        self.listeners: list[Callable[[str, dict[str, Any]], None]] = []
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="writer")
+        self._new_tip = threading.Event()  # cancels the nonce search of a stale template
+        self._mine_lock = threading.Lock()
+        self._mining: threading.Thread | None = None
+        self._mining_stop = threading.Event()
+        self.mining_address: bytes | None = None
+
+    def start(self) -> None:
+        self.miner.start()
+
+    # -- the writer ---------------------------------------------------------------------------
+
+    def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run `fn(*args)` on the writer thread and wait for its result (or exception)."""
+        return self._writer.submit(fn, *args).result()
+
+    def _emit(self, kind: str, data: dict[str, Any]) -> None:
+        for listener in list(self.listeners):
+            listener(kind, data)
+
+    # -- writer-side operations: call these through `call` ------------------------------------
+
+    def submit_block(self, block: Block) -> ImportResult:
+        result = self.chain.process_block(block)
+        self._chain_moved(result.connected, result.disconnected)
+        if result.error is not None:
+            raise result.error
+        return result
+
+    def invalidate(self, block_hash: bytes) -> None:
+        self._chain_moved(*self.chain.invalidate(block_hash))
+
+    def reconsider(self, block_hash: bytes) -> None:
+        self._chain_moved(*self.chain.reconsider(block_hash))
+
+    def _chain_moved(self, connected: list[Block], disconnected: list[Block]) -> None:
+        """Bring the mempool and the miner up to date with a new tip, and tell listeners."""
+        if not connected and not disconnected:
+            return
+        self.mempool.reorg(connected, disconnected, self.chain.coins, self.chain.height)
+        self._new_tip.set()
+        if disconnected:
+            self._emit(
+                "reorg",
+                {
+                    "disconnected": [b.header.hash_hex for b in disconnected],
+                    "connected": [b.header.hash_hex for b in connected],
+                },
+            )
+        tip = self.chain.tip
+        self._emit("block", {"hash": tip.header.hash_hex, "height": tip.height})
+
+    def submit_tx(self, tx: Tx) -> MempoolEntry:
+        entry = self.mempool.accept(tx, self.chain.coins, self.chain.height)
+        self._emit("tx", {"txid": tx.txid[::-1].hex()})
+        return entry
+
+    def template(self, pay_to: bytes) -> Block:
+        """A block to mine on the tip: mempool transactions by fee rate, coinbase to `pay_to`."""
+        tip = self.chain.tip
+        entries = self.mempool.select(MAX_BLOCK_SIZE - COINBASE_RESERVE)
+        bits = next_bits(self.params, tip.height, tip.header.bits, tip.time_at)
+        block_time = max(int(time.time()), tip.median_time_past() + 1)
+        txs = tuple(e.tx for e in entries)
+        fees = sum(e.fee for e in entries)
+        extra_nonce = os.urandom(4)  # no two templates alike, even on the same tip and second
+        return assemble_block(
+            self.params, tip.hash, tip.height + 1, block_time, bits, txs, fees, pay_to, extra_nonce
+        )
+
+    def save_mempool(self) -> None:
+        self.store.save_mempool([tx.raw for tx in self.mempool.txs()])
+
+    # -- mining (from any thread but the writer) ----------------------------------------------
+
+    def mine_blocks(self, count: int, pay_to: bytes) -> list[Block]:
+        """Mine `count` blocks on the tip now, one after another."""
+        mined: list[Block] = []
+        with self._mine_lock:
+            while len(mined) < count:
+                block = self._mine_one(pay_to)
+                if block is not None:
+                    mined.append(block)
+        return mined
+
+    def _mine_one(self, pay_to: bytes) -> Block | None:
+        """Solve one template; None when a new tip made it stale first."""
+        self._new_tip.clear()
+        template = self.call(self.template, pay_to)
+        solved = self.miner.solve(template, self._new_tip)
+        if solved is None:
+            return None
+        result = self.call(self.submit_block, solved)
+        return solved if result.status == "accepted" else None
+
+    def set_mining(self, enabled: bool, pay_to: bytes) -> None:
+        """Start or stop continuous mining to the key hash `pay_to`."""
+        self.stop_mining()
+        if enabled:
+            self.mining_address = pay_to
+            self._mining_stop.clear()
+            self._mining = threading.Thread(target=self._mine_loop, name="miner", daemon=True)
+            self._mining.start()
+
+    @property
+    def mining(self) -> bool:
+        return self._mining is not None and self._mining.is_alive()
+
+    def stop_mining(self) -> None:
+        if self._mining is not None:
+            self._mining_stop.set()
+            self._new_tip.set()
+            self._mining.join()
+            self._mining = None
+
+    def _mine_loop(self) -> None:
+        while not self._mining_stop.is_set():
+            with self._mine_lock:
+                if self._mining_stop.is_set():
+                    return
+                assert self.mining_address is not None
+                try:
+                    self._mine_one(self.mining_address)
+                except Exception:
+                    log.exception("mining failed; trying again in a second")
+                    self._mining_stop.wait(1)
+
+    # -- shutting down ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop mining, save the mempool, stop the workers and close the database."""
+        self.stop_mining()
+        self.call(self.save_mempool)
+        self._writer.shutdown(wait=True)
+        self.miner.close()
+        self.store.close()
