@@ -1,10 +1,5 @@
-"""Chainstates on real stores: every chain test runs on SQLite and on a PostgreSQL server.
+"""Chainstates on real stores: every chain test runs on SQLite and on a PostgreSQL server."""
 
-Each test worker starts its own PostgreSQL server the first time a test needs one, and every
-test gets a fresh database on it.
-"""
-
-import itertools
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -12,34 +7,15 @@ from typing import Protocol
 
 import pytest
 
-from pgserver import create_database, drop_database, postgres_server
 from pocketchain.chain.chainstate import Chainstate
 from pocketchain.chain.postgres import PostgresStore
 from pocketchain.chain.sqlite import SqliteStore
 from pocketchain.chain.store import SqlStore
 from pocketchain.consensus.params import REGTEST, ChainParams
 
-_database_numbers = itertools.count()
-
 
 class OpenChain(Protocol):
     def __call__(self, params: ChainParams = REGTEST) -> Chainstate: ...
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[str]:
-    """The URL of a database on this worker's PostgreSQL server."""
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture
-def pg_database(pg_server: str) -> Iterator[str]:
-    """The URL of a new, empty database, dropped after the test."""
-    name = f"test_{next(_database_numbers)}"
-    url = create_database(pg_server, name)
-    yield url
-    drop_database(pg_server, name)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
