@@ -152,3 +152,12 @@ def test_another_networks_database_is_refused(open_chain) -> None:
     open_chain(REGTEST).store.close()
     with pytest.raises(PocketchainError, match="another chain"):
         open_chain(DEVNET)
+
+
+def test_the_coin_cache_keeps_its_bound(chain: Chainstate) -> None:
+    chain.coins.max_size = 5
+    blocks = mine(chain, 20)
+    assert len(chain.coins) <= 5
+    for block in blocks:  # evicted coins are read back from the store
+        assert chain.coins.get(coinbase_out(block)) is not None
+    assert len(chain.coins) <= 5

@@ -59,7 +59,9 @@ class Node:
         self.miner = MinerPool(miners or default_miners())
         self.listeners: list[Callable[[str, dict[str, Any]], None]] = []
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="writer")
-        self._new_tip = threading.Event()  # cancels the nonce search of a stale template
+        self._stale = threading.Event()  # cancels the nonce search of a stale template
+        self._template_fees = 0  # fees of the template being mined
+        self._new_fees = 0  # fees of transactions that arrived since
         self._mine_lock = threading.Lock()
         self._mining: threading.Thread | None = None
         self._mining_stop = threading.Event()
@@ -98,7 +100,7 @@ class Node:
         if not connected and not disconnected:
             return
         self.mempool.reorg(connected, disconnected, self.chain.coins, self.chain.height)
-        self._new_tip.set()
+        self._stale.set()
         if disconnected:
             self._emit(
                 "reorg",
@@ -112,6 +114,9 @@ class Node:
 
     def submit_tx(self, tx: Tx) -> MempoolEntry:
         entry = self.mempool.accept(tx, self.chain.coins, self.chain.height)
+        self._new_fees += entry.fee
+        if self._new_fees > self._template_fees:
+            self._stale.set()  # a template with them would pay twice as much: start again
         self._emit("tx", {"txid": tx.txid[::-1].hex()})
         return entry
 
@@ -122,7 +127,8 @@ class Node:
         bits = next_bits(self.params, tip.height, tip.header.bits, tip.time_at)
         block_time = max(int(time.time()), tip.median_time_past() + 1)
         txs = tuple(e.tx for e in entries)
-        fees = sum(e.fee for e in entries)
+        fees = self._template_fees = sum(e.fee for e in entries)
+        self._new_fees = 0
         extra_nonce = os.urandom(4)  # no two templates alike, even on the same tip and second
         return assemble_block(
             self.params, tip.hash, tip.height + 1, block_time, bits, txs, fees, pay_to, extra_nonce
@@ -145,9 +151,9 @@ class Node:
 
     def _mine_one(self, pay_to: bytes) -> Block | None:
         """Solve one template; None when a new tip made it stale first."""
-        self._new_tip.clear()
+        self._stale.clear()
         template = self.call(self.template, pay_to)
-        solved = self.miner.solve(template, self._new_tip)
+        solved = self.miner.solve(template, self._stale)
         if solved is None:
             return None
         result = self.call(self.submit_block, solved)
@@ -169,7 +175,7 @@ class Node:
     def stop_mining(self) -> None:
         if self._mining is not None:
             self._mining_stop.set()
-            self._new_tip.set()
+            self._stale.set()
             self._mining.join()
             self._mining = None
 
