@@ -22,6 +22,7 @@ from pocketchain.consensus.contextual import (
 )
 from pocketchain.consensus.merkle import merkle_root
 from pocketchain.consensus.params import DEVNET, MAIN, REGTEST, block_subsidy
+from pocketchain.consensus.pow import compact_to_target
 from pocketchain.consensus.tx import COIN, OutPoint, Tx, TxOut, coinbase_tx
 from pocketchain.mining.search import solve
 
@@ -169,14 +170,23 @@ def test_subsidy_halves_and_ends() -> None:
 
 
 def test_next_bits_per_network() -> None:
-    times = {h: DEVNET.genesis.header.time + 5 * h for h in range(300)}
-    assert next_bits(REGTEST, 10, 0x207FFFFF, times.__getitem__) == 0x207FFFFF
-    # devnet (ASERT): exactly on schedule keeps the genesis target
-    assert next_bits(DEVNET, 200, 0, times.__getitem__) == DEVNET.genesis.header.bits
-    slow = {h: t + 5 * h for h, t in times.items()}  # blocks twice as slow: easier, up to the limit
-    assert next_bits(DEVNET, 200, 0, slow.__getitem__) == DEVNET.genesis.header.bits
-    fast = {h: DEVNET.genesis.header.time + h for h in range(300)}  # five times too fast: harder
-    assert next_bits(DEVNET, 200, 0, fast.__getitem__) < DEVNET.genesis.header.bits
+    assert next_bits(REGTEST, 10, 0x207FFFFF, lambda h: 0) == 0x207FFFFF
+    # devnet: aserti3-2d anchored at the parent block
+    bits = 0x1E00FFFF
+    on_time = {199: 1_000, 200: 1_005}
+    assert next_bits(DEVNET, 200, bits, on_time.__getitem__) == bits
+    fast = {199: 1_000, 200: 1_000}  # no time at all: harder by 2^(-5/40)
+    assert (
+        compact_to_target(next_bits(DEVNET, 200, bits, fast.__getitem__))[0]
+        < compact_to_target(bits)[0]
+    )
+    # a day's pause counts as 6 spacings: 2^(25/40) easier, not the pow limit
+    paused = {199: 1_000, 200: 1_000 + 86_400}
+    easier = compact_to_target(next_bits(DEVNET, 200, bits, paused.__getitem__))[0]
+    assert easier == pytest.approx(compact_to_target(bits)[0] * 2 ** (25 / 40), rel=1e-3)
+    assert (
+        next_bits(DEVNET, 0, DEVNET.genesis.header.bits, lambda h: 0) == DEVNET.genesis.header.bits
+    )
     # main (Bitcoin's rule): only every retarget_interval blocks
     interval = MAIN.retarget_interval
     fast_main = {h: MAIN.genesis.header.time + 30 * h for h in range(2 * interval)}

@@ -1,6 +1,6 @@
-"""ASERT with devnet-like parameters, simulated: seeded miners find blocks after exponentially
-distributed times, and the target follows aserti3-2d. Also: timestamps an attacker picks cannot
-push the target outside [1, pow_limit]."""
+"""Devnet's retargeting, simulated: seeded miners find blocks after exponentially distributed
+times, and each target is what `next_bits` asks of the next block (aserti3-2d anchored at the
+parent). Also: timestamps an attacker picks cannot push the target outside [1, pow_limit]."""
 
 import random
 from collections.abc import Callable
@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pocketchain.consensus.contextual import next_bits
+from pocketchain.consensus.params import DEVNET
 from pocketchain.consensus.pow import (
     block_work,
     compact_to_target,
@@ -17,8 +19,8 @@ from pocketchain.consensus.pow import (
 )
 from pocketchain.consensus.retarget import asert_next_bits
 
-SPACING = 5  # seconds: devnet's target spacing
-HALFLIFE = 40  # seconds: eight blocks' worth
+SPACING = DEVNET.spacing
+HALFLIFE = DEVNET.asert_halflife
 POW_LIMIT = 0x7FFFFF << 232  # an easy limit, like bits 0x207fffff
 HASHRATE = 1_000_000.0  # hashes per second, about one Python mining core
 # The target at which HASHRATE finds a block every SPACING seconds on average.
@@ -34,13 +36,13 @@ RECOVERED_BY = 30  # blocks after the change
 def simulate(
     seed: int, blocks: int, hashrate_at: Callable[[int], float]
 ) -> tuple[list[float], list[float]]:
-    """Mine `blocks` blocks on top of an anchor at height 0 mined on schedule.
+    """Mine `blocks` blocks on top of a block at height 0 whose target suits the hash power.
 
     Returns, for heights 1..blocks, the spacing the block's target implies at the hash power
     then mining (expected hashes / hashrate) and the time the block actually took.
     """
     rng = random.Random(seed)
-    anchor_parent_time = -SPACING  # the anchor (height 0, time 0) came one spacing after it
+    times = {0: 0}
     bits = EQUILIBRIUM_BITS
     now = 0.0
     implied: list[float] = []
@@ -51,15 +53,8 @@ def simulate(
         implied.append(expected)
         solve_times.append(solve)
         now += solve
-        timestamp = int(now)  # headers carry whole seconds
-        bits = asert_next_bits(
-            EQUILIBRIUM_BITS,
-            timestamp - anchor_parent_time,
-            height,
-            SPACING,
-            HALFLIFE,
-            POW_LIMIT,
-        )
+        times[height] = int(now)  # headers carry whole seconds
+        bits = next_bits(DEVNET, height, bits, times.__getitem__)
     return implied, solve_times
 
 

@@ -12,6 +12,7 @@ from .params import ChainParams
 from .retarget import asert_next_bits, bitcoin_next_bits
 
 MEDIAN_TIME_SPAN = 11  # Core: CBlockIndex::nMedianTimeSpan
+MAX_SOLVETIME_SPACINGS = 6  # one block's time moves the target as if it took at most 6 spacings
 
 
 def median_time_past(times: Sequence[int]) -> int:
@@ -30,16 +31,15 @@ def next_bits(
     if params.retarget == "none":
         return prev_bits
     if params.retarget == "asert":
-        # aserti3-2d anchored at genesis; its parent is taken to be one spacing earlier
-        genesis = params.genesis.header
-        time_delta = time_at(prev_height) - genesis.time + params.spacing
+        if prev_height == 0:
+            return prev_bits
+        # aserti3-2d anchored at the parent: the target moves by 2^((solvetime - spacing)/halflife),
+        # so a network that stops and starts again never races to catch up a schedule
+        limit = MAX_SOLVETIME_SPACINGS * params.spacing
+        solvetime = time_at(prev_height) - time_at(prev_height - 1)
+        solvetime = max(-limit, min(limit, solvetime))  # clamped, like LWMA's solvetimes
         return asert_next_bits(
-            genesis.bits,
-            time_delta,
-            prev_height,
-            params.spacing,
-            params.asert_halflife,
-            params.pow_limit,
+            prev_bits, solvetime, 0, params.spacing, params.asert_halflife, params.pow_limit
         )
     interval = params.retarget_interval
     if (prev_height + 1) % interval != 0:

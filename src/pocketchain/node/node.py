@@ -153,6 +153,10 @@ class Node:
         """Solve one template; None when a new tip made it stale first."""
         self._stale.clear()
         template = self.call(self.template, pay_to)
+        ahead = template.header.time - int(time.time()) - self.params.max_future_block_time
+        if ahead > 0:  # blocks came faster than the clock allows (time-too-new): let it catch up
+            self._stale.wait(ahead)
+            return None
         solved = self.miner.solve(template, self._stale)
         if solved is None:
             return None
