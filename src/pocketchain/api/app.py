@@ -192,6 +192,8 @@ def _admin(node: Node) -> APIRouter:
 
     @router.post("/mine")
     def post_mine(body: MineBody) -> dict[str, list[str]]:
+        if node.params.name == "main":
+            raise ApiError(400, "bad-network", "mining on demand is for regtest and devnet")
         blocks = node.mine_blocks(body.blocks, address(body.address))
         return {"hashes": [b.header.hash_hex for b in blocks]}
 

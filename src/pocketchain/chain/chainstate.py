@@ -8,7 +8,6 @@ all its descendants, and the best remaining chain is activated instead.
 """
 
 import time
-from collections.abc import Iterable
 from typing import NamedTuple
 
 from ..consensus.block import Block, BlockHeader
@@ -355,7 +354,3 @@ class Chainstate:
             posts,
         )
 
-
-def hashes_of(blocks: Iterable[Block]) -> list[str]:
-    """Display hashes, for messages and tests."""
-    return [b.header.hash_hex for b in blocks]

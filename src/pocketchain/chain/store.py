@@ -14,8 +14,6 @@ from ..consensus.connect import Coin
 from ..consensus.tx import OutPoint
 from .records import BlockWrite, IndexRow, Status
 
-SCHEMA_VERSION = 1
-
 # {blob} is the binary type and {int} a 64-bit integer, filled in per backend
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value {blob} NOT NULL);
