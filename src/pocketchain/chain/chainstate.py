@@ -353,4 +353,3 @@ class Chainstate:
             addresses,
             posts,
         )
-
