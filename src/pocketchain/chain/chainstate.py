@@ -19,7 +19,7 @@ from ..consensus.params import ChainParams
 from ..consensus.pow import block_work
 from ..consensus.tx import OutPoint
 from .coins import CoinCache
-from .index import Entry, branch, check_in_context, fork_point, load_tree
+from .index import Entry, branch, check_in_context, fork_point, link, load_tree
 from .records import AddressRow, BlockWrite, PostRow, Status, TxRow, decode_undo, encode_undo
 from .store import SqlStore
 
@@ -84,16 +84,11 @@ class Chainstate:
         self._reset_candidates()
         self.activate_best_chain()  # finish a switch a crash interrupted
 
-    def _link(self, entry: Entry) -> None:
-        self.entries[entry.hash] = entry
-        if entry.prev is not None:
-            entry.prev.children.append(entry)
-
     def _new_entry(self, header: BlockHeader, prev: Entry | None, status: Status) -> Entry:
         work = block_work(header.bits) + (prev.chainwork if prev else 0)
         entry = Entry(header, prev.height + 1 if prev else 0, work, status, self._seq, prev)
         self._seq += 1
-        self._link(entry)
+        link(self.entries, entry)
         return entry
 
     # -- reading --------------------------------------------------------------------------------

@@ -87,10 +87,15 @@ def load_tree(rows: list[IndexRow]) -> dict[bytes, Entry]:
         prev = entries.get(header.prev)
         entry = Entry(header, row.height, row.chainwork, row.status, row.seq, prev)
         entry.chain_data = entry.have_data and (prev is None or prev.chain_data)
-        entries[entry.hash] = entry
-        if prev is not None:
-            prev.children.append(entry)
+        link(entries, entry)
     return entries
+
+
+def link(entries: dict[bytes, Entry], entry: Entry) -> None:
+    """Add `entry` to the tree: by hash, and as a child of its parent."""
+    entries[entry.hash] = entry
+    if entry.prev is not None:
+        entry.prev.children.append(entry)
 
 
 def branch(tip: Entry) -> list[Entry]:

@@ -9,6 +9,7 @@ import typer
 
 from .. import __version__
 from ..consensus.errors import PocketchainError
+from ..consensus.hashes import to_display
 from ..consensus.params import ChainParams, get_params
 
 app = typer.Typer(
@@ -126,7 +127,7 @@ def verify_cmd(
         store.close()
     typer.echo(
         f"ok: {result.height} blocks, {result.transactions} transactions, "
-        f"{result.coins} unspent outputs; tip {result.tip[::-1].hex()}"
+        f"{result.coins} unspent outputs; tip {to_display(result.tip)}"
     )
 
 

@@ -19,6 +19,7 @@ from ..chain.chainstate import Chainstate, ImportResult
 from ..chain.open import open_store
 from ..consensus.block import Block
 from ..consensus.contextual import next_bits
+from ..consensus.hashes import to_display
 from ..consensus.keys import key_hash, pubkey_from_secret
 from ..consensus.params import MAX_BLOCK_SIZE, ChainParams
 from ..consensus.tx import Tx
@@ -65,7 +66,6 @@ class Node:
         self._mine_lock = threading.Lock()
         self._mining: threading.Thread | None = None
         self._mining_stop = threading.Event()
-        self.mining_address: bytes | None = None
 
     def start(self) -> None:
         self.miner.start()
@@ -117,7 +117,7 @@ class Node:
         self._new_fees += entry.fee
         if self._new_fees > self._template_fees:
             self._stale.set()  # a template with them would pay twice as much: start again
-        self._emit("tx", {"txid": tx.txid[::-1].hex()})
+        self._emit("tx", {"txid": to_display(tx.txid)})
         return entry
 
     def template(self, pay_to: bytes) -> Block:
@@ -167,9 +167,10 @@ class Node:
         """Start or stop continuous mining to the key hash `pay_to`."""
         self.stop_mining()
         if enabled:
-            self.mining_address = pay_to
             self._mining_stop.clear()
-            self._mining = threading.Thread(target=self._mine_loop, name="miner", daemon=True)
+            self._mining = threading.Thread(
+                target=self._mine_loop, args=(pay_to,), name="miner", daemon=True
+            )
             self._mining.start()
 
     @property
@@ -183,14 +184,13 @@ class Node:
             self._mining.join()
             self._mining = None
 
-    def _mine_loop(self) -> None:
+    def _mine_loop(self, pay_to: bytes) -> None:
         while not self._mining_stop.is_set():
             with self._mine_lock:
                 if self._mining_stop.is_set():
                     return
-                assert self.mining_address is not None
                 try:
-                    self._mine_one(self.mining_address)
+                    self._mine_one(pay_to)
                 except Exception:
                     log.exception("mining failed; trying again in a second")
                     self._mining_stop.wait(1)
