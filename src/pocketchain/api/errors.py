@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from ..consensus.errors import PocketchainError, RejectError
@@ -23,6 +24,26 @@ _HTTP_CODES = {
     405: "method-not-allowed",
     413: "too-large",
     429: "rate-limited",
+}
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorDetail
+
+
+# for `responses=` in route declarations, so OpenAPI documents the error shape
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (400, 404, 409, 413, 429)
+}
+ADMIN_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
+    status: {"model": ErrorBody} for status in (401, 403)
 }
 
 

@@ -8,10 +8,11 @@ all its descendants, and the best remaining chain is activated instead.
 """
 
 import time
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..consensus.block import Block, BlockHeader
-from ..consensus.check import check_block
+from ..consensus.check import check_block, check_block_header
 from ..consensus.connect import BlockChanges, connect_block
 from ..consensus.errors import PocketchainError, RejectError
 from ..consensus.hashes import to_display
@@ -19,11 +20,20 @@ from ..consensus.params import ChainParams
 from ..consensus.pow import block_work
 from ..consensus.tx import OutPoint
 from .coins import CoinCache
-from .index import Entry, branch, check_in_context, fork_point, link, load_tree
+from .index import (
+    Entry,
+    branch,
+    check_header_in_context,
+    check_in_context,
+    fork_point,
+    link,
+    load_tree,
+)
 from .records import AddressRow, BlockWrite, PostRow, Status, TxRow, decode_undo, encode_undo
 from .store import SqlStore
 
 MAX_ORPHANS = 100
+MAX_HEADERS = 2_000  # Core: MAX_HEADERS_RESULTS
 _BAD_PARENT = RejectError("bad-prevblk", "previous block is invalid")
 
 
@@ -137,13 +147,15 @@ class Chainstate:
         known = self.entries.get(block.hash)
         if known is not None and known.failed:
             raise RejectError("duplicate-invalid", "block is already known to be invalid")
-        if (known is not None and known.have_data) or block.hash in self.orphans:
+        parent = self.entries.get(block.header.prev)
+        held = parent is None and block.hash in self.orphans
+        if (known is not None and known.have_data) or held:
             return ImportResult("duplicate", [], [])
         check_block(block, self.params)
-        parent = self.entries.get(block.header.prev)
         if parent is None:
             self._add_orphan(block)
             return ImportResult("orphan", [], [])
+        self.orphans.pop(block.hash, None)  # its parent came (as a header) since
         self._accept(block, parent, now)
         for orphan in self._orphans_of(block.hash):
             try:
@@ -161,13 +173,101 @@ class Chainstate:
         if parent.failed:
             raise RejectError("bad-prevblk", "previous block is invalid")
         check_in_context(block, parent, now, self.params)
-        entry = self._new_entry(block.header, parent, Status.HAVE_DATA)
-        self.store.add_index(entry.row(), block.raw)
+        entry = self.entries.get(block.hash)
+        if entry is None:
+            entry = self._new_entry(block.header, parent, Status.HAVE_DATA)
+            self.store.add_index(entry.row(), block.raw)
+        else:  # the header came first
+            entry.status |= Status.HAVE_DATA
+            self.store.add_block_data(entry.hash, block.raw, entry.status)
         self._blocks[entry.hash] = block
         if parent.chain_data:
-            entry.chain_data = True
-            self.candidates.add(entry)
+            self._chain_data_from(entry)
         return entry
+
+    def _chain_data_from(self, entry: Entry) -> None:
+        """`entry` and its ancestors are all stored now; so may be descendants that came early."""
+        todo = [entry]
+        while todo:
+            e = todo.pop()
+            e.chain_data = True
+            if not e.failed:
+                self.candidates.add(e)
+            todo += (c for c in e.children if c.have_data and not c.chain_data)
+
+    # -- headers first (Core: ProcessNewBlockHeaders, getheaders, GetLocator) ---------------------
+
+    def process_headers(
+        self, headers: Sequence[BlockHeader], now: int | None = None
+    ) -> list[Entry]:
+        """Check headers and add the new ones to the tree without their blocks.
+
+        Each must connect to a known header, meet the target its bits claim, the expected bits and
+        the time rules; the first that does not raises RejectError (the ones before it stay).
+        Returns the entries of all of them, in order.
+        """
+        now = int(time.time()) if now is None else now
+        entries: list[Entry] = []
+        new: list[Entry] = []
+        try:
+            for header in headers:
+                known = self.entries.get(header.hash)
+                if known is not None and known.failed:  # Core: BLOCK_CACHED_INVALID
+                    raise RejectError("duplicate-invalid", "header is known to be invalid")
+                if known is None:
+                    known = self._accept_header(header, now)
+                    new.append(known)
+                entries.append(known)
+        finally:
+            self.store.add_headers([e.row() for e in new])
+        return entries
+
+    def _accept_header(self, header: BlockHeader, now: int) -> Entry:
+        parent = self.entries.get(header.prev)
+        if parent is None:  # Core: "prev-blk-not-found" in AcceptBlockHeader
+            raise RejectError("prev-blk-not-found", "header does not connect to a known block")
+        if parent.failed:
+            raise RejectError("bad-prevblk", "previous block is invalid")
+        check_block_header(header, self.params)
+        check_header_in_context(header, parent, now, self.params)
+        return self._new_entry(header, parent, Status(0))
+
+    def best_header(self) -> Entry:
+        """The known header with the most work that is not invalid (Core: m_best_header)."""
+        return max(
+            (e for e in self.entries.values() if not e.failed),
+            key=lambda e: (e.chainwork, -e.seq),
+        )
+
+    def locator(self) -> list[bytes]:
+        """Hashes back from the best header: ten one by one, then steps that double, genesis
+        last, so a peer finds where our chains part in one answer (Core: GetLocator)."""
+        entry = self.best_header()
+        hashes, step = [], 1
+        while True:
+            hashes.append(entry.hash)
+            if entry.height == 0:
+                return hashes
+            if len(hashes) >= 10:
+                step *= 2
+            entry = entry.ancestor(max(entry.height - step, 0))
+
+    def headers_after(
+        self, locator: Sequence[bytes], limit: int = MAX_HEADERS
+    ) -> list[BlockHeader]:
+        """Active-chain headers after the first locator hash on it, or after genesis when none is
+        (Core: getheaders, FindForkInGlobalIndex)."""
+        start = 1
+        for block_hash in locator:
+            entry = self.entries.get(block_hash)
+            if entry is not None and self.in_active_chain(entry):
+                start = entry.height + 1
+                break
+        return [e.header for e in self.chain[start : start + min(limit, MAX_HEADERS)]]
+
+    def missing_blocks(self, entries: Sequence[Entry]) -> list[bytes]:
+        """Hashes of the blocks to fetch for `entries` (headers we have without their data)."""
+        return [e.hash for e in entries if not e.have_data and not e.failed]
 
     def _add_orphan(self, block: Block) -> None:
         self.orphans[block.hash] = block

@@ -72,10 +72,17 @@ class Entry:
         return found
 
 
+def check_header_in_context(
+    header: BlockHeader, parent: Entry, now: int, params: ChainParams
+) -> None:
+    """The rules a header must meet on top of `parent` (Core: ContextualCheckBlockHeader)."""
+    expected = next_bits(params, parent.height, parent.header.bits, parent.time_at)
+    contextual_check_header(header, expected, parent.median_time_past(), now, params)
+
+
 def check_in_context(block: Block, parent: Entry, now: int, params: ChainParams) -> None:
     """The rules a block must meet on top of `parent` (Core: ContextualCheckBlockHeader/Block)."""
-    expected = next_bits(params, parent.height, parent.header.bits, parent.time_at)
-    contextual_check_header(block.header, expected, parent.median_time_past(), now, params)
+    check_header_in_context(block.header, parent, now, params)
     contextual_check_block(block, parent.height + 1)
 
 

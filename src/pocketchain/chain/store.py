@@ -113,24 +113,38 @@ class SqlStore:
     def add_index(self, row: IndexRow, block: bytes | None = None) -> None:
         """A new header, and the block's data when we have it, in one transaction."""
         with self.transaction() as cur:
-            cur.execute(
-                self._sql(
-                    "INSERT INTO block_index (hash, header, height, chainwork, status, seq)"
-                    " VALUES (?, ?, ?, ?, ?, ?)"
-                ),
-                (
-                    row.hash,
-                    row.header,
-                    row.height,
-                    _work_bytes(row.chainwork),
-                    int(row.status),
-                    row.seq,
-                ),
-            )
+            self._insert_index(cur, [row])
             if block is not None:
-                cur.execute(
-                    self._sql("INSERT INTO blocks (hash, data) VALUES (?, ?)"), (row.hash, block)
-                )
+                self._insert_block(cur, row.hash, block)
+
+    def add_headers(self, rows: Sequence[IndexRow]) -> None:
+        """New headers without their blocks yet (headers-first sync), in one transaction."""
+        with self.transaction() as cur:
+            self._insert_index(cur, rows)
+
+    def add_block_data(self, block_hash: bytes, block: bytes, status: Status) -> None:
+        """The data of a block whose header is already in the index."""
+        with self.transaction() as cur:
+            self._insert_block(cur, block_hash, block)
+            cur.execute(
+                self._sql("UPDATE block_index SET status = ? WHERE hash = ?"),
+                (int(status), block_hash),
+            )
+
+    def _insert_index(self, cur: Any, rows: Sequence[IndexRow]) -> None:
+        cur.executemany(
+            self._sql(
+                "INSERT INTO block_index (hash, header, height, chainwork, status, seq)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+            ),
+            [
+                (r.hash, r.header, r.height, _work_bytes(r.chainwork), int(r.status), r.seq)
+                for r in rows
+            ],
+        )
+
+    def _insert_block(self, cur: Any, block_hash: bytes, block: bytes) -> None:
+        cur.execute(self._sql("INSERT INTO blocks (hash, data) VALUES (?, ?)"), (block_hash, block))
 
     def set_status(self, changes: Iterable[tuple[bytes, Status]]) -> None:
         with self.transaction() as cur:

@@ -73,14 +73,22 @@ def node(
     miners: Annotated[
         int | None, typer.Option(min=1, help="Mining worker processes (default: cores - 1).")
     ] = None,
+    peer: Annotated[
+        list[str] | None, typer.Option(help="A peer's base URL (repeat for more).")
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(help="The URL peers reach this node at (default: http://HOST:PORT)."),
+    ] = None,
 ) -> None:
     """Run a node until Ctrl-C.
 
-    Example: pocketchain node --network regtest --port 5000
+    Example: pocketchain node --network regtest --port 5000 --peer http://127.0.0.1:5001
     """
     from .run_node import run_node  # the server's imports load only for this command
 
-    run_node(params_of(network), host, port, data_dir, db, mine, mine_to, miners)
+    url = public_url or f"http://{host}:{port}"
+    run_node(params_of(network), host, port, data_dir, db, mine, mine_to, miners, url, peer or [])
 
 
 @app.command("mine")

@@ -28,10 +28,12 @@ def run_node(
     mine: bool,
     mine_to: str | None,
     miners: int | None,
+    public_url: str,
+    peers: list[str],
 ) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     pay_to = decode_address(params.hrp, mine_to) if mine_to else None
-    node = Node(params, data_dir.expanduser(), db, miners)
+    node = Node(params, data_dir.expanduser(), db, miners, public_url, peers)
     try:
         node.start()
         config = uvicorn.Config(

@@ -6,6 +6,7 @@ searching runs in worker processes (MinerPool); the mining loop only asks the wr
 template and hands back solved blocks.
 """
 
+import asyncio
 import logging
 import os
 import threading
@@ -19,6 +20,7 @@ from ..chain.chainstate import Chainstate, ImportResult
 from ..chain.open import open_store
 from ..consensus.block import Block
 from ..consensus.contextual import next_bits
+from ..consensus.errors import RejectError
 from ..consensus.hashes import to_display
 from ..consensus.keys import key_hash, pubkey_from_secret
 from ..consensus.params import MAX_BLOCK_SIZE, ChainParams
@@ -26,6 +28,7 @@ from ..consensus.tx import Tx
 from ..mempool.pool import Mempool, MempoolEntry
 from ..mining.assemble import assemble_block
 from ..mining.workers import MinerPool
+from ..p2p import PeerManager
 from .keyfiles import load_or_create_miner_key, load_or_create_token
 
 log = logging.getLogger("pocketchain.node")
@@ -45,6 +48,8 @@ class Node:
         data_dir: Path,
         db: str | None = None,
         miners: int | None = None,
+        public_url: str | None = None,
+        peers: list[str] | None = None,
     ) -> None:
         self.params = params
         self.dir = data_dir / params.name
@@ -66,9 +71,11 @@ class Node:
         self._mine_lock = threading.Lock()
         self._mining: threading.Thread | None = None
         self._mining_stop = threading.Event()
+        self.network = PeerManager(self, public_url, peers or [])
 
     def start(self) -> None:
         self.miner.start()
+        self.network.start()
 
     # -- the writer ---------------------------------------------------------------------------
 
@@ -76,16 +83,26 @@ class Node:
         """Run `fn(*args)` on the writer thread and wait for its result (or exception)."""
         return self._writer.submit(fn, *args).result()
 
+    async def acall(self, fn: Callable[..., T], *args: Any) -> T:
+        """`call` for coroutines: await the writer without blocking the event loop."""
+        return await asyncio.wrap_future(self._writer.submit(fn, *args))
+
     def _emit(self, kind: str, data: dict[str, Any]) -> None:
+        """Tell every listener: `block`, `reorg`, `tx`, `peer` or `rejected` (from any thread)."""
         for listener in list(self.listeners):
             listener(kind, data)
 
     # -- writer-side operations: call these through `call` ------------------------------------
 
     def submit_block(self, block: Block) -> ImportResult:
-        result = self.chain.process_block(block)
+        try:
+            result = self.chain.process_block(block)
+        except RejectError as exc:
+            self._emit("rejected", {"kind": "block", "code": exc.code})
+            raise
         self._chain_moved(result.connected, result.disconnected)
         if result.error is not None:
+            self._emit("rejected", {"kind": "block", "code": result.error.code})
             raise result.error
         return result
 
@@ -110,10 +127,17 @@ class Node:
                 },
             )
         tip = self.chain.tip
-        self._emit("block", {"hash": tip.header.hash_hex, "height": tip.height})
+        self._emit(
+            "block",
+            {"hash": tip.header.hash_hex, "height": tip.height, "connected": len(connected)},
+        )
 
     def submit_tx(self, tx: Tx) -> MempoolEntry:
-        entry = self.mempool.accept(tx, self.chain.coins, self.chain.height)
+        try:
+            entry = self.mempool.accept(tx, self.chain.coins, self.chain.height)
+        except RejectError as exc:
+            self._emit("rejected", {"kind": "tx", "code": exc.code})
+            raise
         self._new_fees += entry.fee
         if self._new_fees > self._template_fees:
             self._stale.set()  # a template with them would pay twice as much: start again
@@ -198,8 +222,9 @@ class Node:
     # -- shutting down ------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Stop mining, save the mempool, stop the workers and close the database."""
+        """Stop mining and peers, save the mempool, stop the workers and close the database."""
         self.stop_mining()
+        self.network.stop()
         self.call(self.save_mempool)
         self._writer.shutdown(wait=True)
         self.miner.close()
