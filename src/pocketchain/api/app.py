@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from .. import __version__
 from ..node.node import Node
-from . import admin, errors, reading, submitting
+from . import admin, errors, peers, reading, submitting
 
 
 def create_app(node: Node) -> FastAPI:
@@ -13,4 +13,5 @@ def create_app(node: Node) -> FastAPI:
     app.include_router(reading.router(node))
     app.include_router(submitting.router(node))
     app.include_router(admin.router(node))
+    app.include_router(peers.router(node))
     return app
