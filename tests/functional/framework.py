@@ -128,6 +128,13 @@ class TestNode:
         for block_hash in hashes:
             other.submit_block(self.block_hex(block_hash))
 
+    def connect(self, other: "TestNode") -> dict[str, Any]:
+        """POST /peers: shake hands with `other` (both sides learn of each other)."""
+        return dict(self.api("POST", "/peers", admin=True, json={"url": other.url}))
+
+    def disconnect(self, other: "TestNode") -> None:
+        self.api("DELETE", "/peers", admin=True, params={"url": other.url})
+
     def verify(self) -> subprocess.CompletedProcess[str]:
         """`pocketchain chain verify` on this node's data directory (the node must be stopped)."""
         return subprocess.run(
@@ -145,3 +152,24 @@ class TestNode:
             timeout=120,
             check=False,
         )
+
+
+def wait_until(predicate: Any, timeout: float = 30.0, what: str = "condition") -> None:
+    """Poll `predicate` until it is true; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def connected(node: TestNode, other: TestNode) -> bool:
+    """`node` lists `other` as a connected peer."""
+    return any(p["url"] == other.url and p["connected"] for p in node.api("GET", "/peers"))
+
+
+def sync_all(nodes: list[TestNode], timeout: float = 30.0) -> str:
+    """Wait until every node has the same tip; return it."""
+    wait_until(lambda: len({n.tip() for n in nodes}) == 1, timeout, "the nodes to agree")
+    return nodes[0].tip()

@@ -1,9 +1,15 @@
 """What several routers share: request bodies and the parsing of hashes and hex."""
 
+import hmac
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Header
 from pydantic import BaseModel, Field
 
 from ..consensus.errors import DecodeError
 from ..consensus.hashes import from_display
+from ..node.node import Node
 from .errors import ApiError
 
 
@@ -23,3 +29,20 @@ def decode_hex(body: HexBody) -> bytes:
         return bytes.fromhex(body.hex)
     except ValueError:
         raise DecodeError("hex is not hexadecimal") from None
+
+
+def check_token(node: Node) -> Callable[..., None]:
+    """A dependency that lets a request through only with the node's admin token (CONTRACT §5)."""
+
+    def check(
+        authorization: Annotated[
+            str | None, Header(description="`Bearer <token>`: the node's admin token")
+        ] = None,
+    ) -> None:
+        if not authorization or not authorization.startswith("Bearer "):
+            raise ApiError(401, "unauthorized", "this route needs the admin token")
+        given = authorization.removeprefix("Bearer ").encode()
+        if not hmac.compare_digest(given, node.token.encode()):  # constant time
+            raise ApiError(403, "forbidden", "wrong admin token")
+
+    return check

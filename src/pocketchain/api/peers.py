@@ -1,10 +1,111 @@
-"""Peer routes (being built): the peer list, connecting and forgetting peers, and what peers
-send each other."""
+"""Peer routes: the peer list, connecting and forgetting peers (admin), and what peers send each
+other: the handshake, announced blocks and relayed transactions (identified by X-Peer-Key)."""
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query
+from pydantic import BaseModel, Field
 
 from ..node.node import Node
+from ..p2p.peer import PeerError
+from .common import HexBody, check_token
+from .errors import ADMIN_ERROR_RESPONSES, ERROR_RESPONSES, ApiError
+
+PeerKey = Annotated[str | None, Header(alias="X-Peer-Key", max_length=64)]
+HASH = r"^[0-9a-f]{64}$"
+WORK = r"^[0-9a-f]{1,64}$"
+MAX_RELAY_TXS = 1_000
+
+
+class PeerView(BaseModel):
+    url: str
+    height: int | None = Field(description="the peer's height when last heard from")
+    tip: str | None
+    last_seen: float | None = Field(description="unix time of the last answer from the peer")
+    banned_until: float | None = Field(description="unix time the ban ends; null when not banned")
+    misbehavior: int
+    connected: bool
+    failures: int = Field(description="failed attempts to reach it since the last success")
+
+
+class PeerUrl(BaseModel):
+    url: str = Field(max_length=300, examples=["http://127.0.0.1:5001"])
+
+
+class Hello(BaseModel):
+    """One side of the handshake: who I am, what chain I serve, the key you must present."""
+
+    url: str = Field(max_length=300)
+    network: str = Field(max_length=20)
+    genesis: str = Field(pattern=HASH)
+    height: int = Field(ge=0)
+    tip: str = Field(pattern=HASH)
+    chainwork: str = Field(pattern=WORK)
+    key: str = Field(min_length=16, max_length=64)
+
+
+class Announced(BaseModel):
+    hash: str
+    status: str
+
+
+class TxBatch(BaseModel):
+    txs: list[str] = Field(max_length=MAX_RELAY_TXS)
+
+
+class Rejected(BaseModel):
+    txid: str
+    code: str
+
+
+class Relayed(BaseModel):
+    accepted: int
+    rejected: list[Rejected]
+
+
+def _refusals(fn: Any, *args: Any) -> Any:
+    """Run a peer manager call; its refusals become API errors."""
+    try:
+        return fn(*args)
+    except PeerError as exc:
+        raise ApiError(exc.status, exc.code, str(exc)) from None
 
 
 def router(node: Node) -> APIRouter:
-    return APIRouter(prefix="/api/v1")
+    router = APIRouter(prefix="/api/v1", tags=["peers"])
+    network = node.network
+
+    @router.get("/peers", responses=ERROR_RESPONSES)
+    def get_peers() -> list[PeerView]:
+        return [PeerView(**view) for view in network.views()]
+
+    @router.post(
+        "/peers",
+        status_code=201,
+        dependencies=[Depends(check_token(node))],
+        responses=ADMIN_ERROR_RESPONSES,
+    )
+    def post_peer(body: PeerUrl) -> PeerView:
+        return PeerView(**_refusals(network.connect, body.url))
+
+    @router.delete(
+        "/peers", dependencies=[Depends(check_token(node))], responses=ADMIN_ERROR_RESPONSES
+    )
+    def delete_peer(url: Annotated[str, Query(max_length=300)]) -> PeerUrl:
+        if not _refusals(network.remove, url):
+            raise ApiError(404, "not-found", f"no peer {url}")
+        return PeerUrl(url=url)
+
+    @router.post("/peers/hello", responses=ERROR_RESPONSES | ADMIN_ERROR_RESPONSES)
+    def post_hello(body: Hello) -> Hello:
+        return Hello(**_refusals(network.hello, body.model_dump()))
+
+    @router.post("/peers/blocks", responses=ADMIN_ERROR_RESPONSES)
+    def post_peer_block(body: HexBody, key: PeerKey = None) -> Announced:
+        return Announced(**_refusals(network.receive_block, key, body.hex))
+
+    @router.post("/peers/txs", responses=ADMIN_ERROR_RESPONSES)
+    def post_peer_txs(body: TxBatch, key: PeerKey = None) -> Relayed:
+        return Relayed(**_refusals(network.receive_txs, key, body.txs))
+
+    return router

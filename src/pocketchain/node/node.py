@@ -126,6 +126,9 @@ class Node:
                     "connected": [b.header.hash_hex for b in connected],
                 },
             )
+            for tx in (tx for block in disconnected for tx in block.txs[1:]):
+                if tx.txid in self.mempool:  # back from the losing branch: tell peers again
+                    self._emit("tx", {"txid": to_display(tx.txid)})
         tip = self.chain.tip
         self._emit(
             "block",

@@ -1,24 +1,497 @@
-"""The peer manager (being built): the public surface the API and the node use."""
+"""The peer manager: an asyncio loop on its own thread that keeps the node in touch with its peers.
 
+It shakes hands (checking network and genesis both ways), polls each peer's status, retries the
+unreachable with backoff, announces our new tip and transactions to every connected peer (one
+sender task per peer, so a slow peer delays no one else), syncs headers-first from a peer that has
+more work or announced a block we cannot place, and scores and bans peers that send invalid data.
+The HTTP routes call in from server threads; shared peer state is guarded by one lock.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Coroutine
 from typing import Any
+
+from ..consensus.block import Block
+from ..consensus.errors import DecodeError, RejectError
+from ..consensus.hashes import to_display
+from ..consensus.tx import Tx
+from .client import PeerClient, ProtocolError
+from .peer import SCORE_GARBAGE, Peer, PeerError, normalize_url, scored
+from .sync import sync_from
+
+log = logging.getLogger("pocketchain.p2p")
+
+MAX_PEERS = 32
+POLL_SECONDS = 2.0
+CONNECT_TIMEOUT = 15.0
+TX_BATCH = 500
 
 
 class PeerManager:
     def __init__(self, node: Any, public_url: str | None, peers: list[str]) -> None:
         self.node = node
-        self.public_url = public_url
+        self.public_url = normalize_url(public_url) if public_url else None
         self.initial = peers
+        self.peers: dict[str, Peer] = {}
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping: asyncio.Event | None = None
+        self._tasks: dict[Peer, asyncio.Task[None]] = {}  # each peer's sender
+        self._background: set[asyncio.Future[Any]] = set()
+        self._new_txs: deque[bytes] = deque()
+        self._flush_scheduled = False
+        self.client: PeerClient | None = None
+
+    # -- starting and stopping --------------------------------------------------------------------
 
     def start(self) -> None:
-        pass
+        """Run the loop on its own thread, with saved peers and `--peer` ones."""
+        if self.public_url is None:
+            return  # no URL to tell peers: not on the network
+        ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(ready,), name="p2p", daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        self.node.listeners.append(self._on_event)
 
     def stop(self) -> None:
-        pass
+        if self._loop is None or self._thread is None:
+            return
+        self._loop.call_soon_threadsafe(self._stop_soon)
+        self._thread.join(10)
+
+    def _stop_soon(self) -> None:
+        assert self._stopping is not None
+        self._stopping.set()
+
+    def _run(self, ready: threading.Event) -> None:
+        asyncio.run(self._main(ready))
+
+    async def _main(self, ready: threading.Event) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        self.client = PeerClient()
+        saved = await self.node.acall(self._load_saved)
+        for url, banned_until in saved + [(url, None) for url in self.initial]:
+            try:
+                self._add(normalize_url(url), banned_until)
+            except PeerError as exc:
+                log.warning("peer %s skipped: %s", url, exc)
+        await self.node.acall(self._save)
+        ready.set()
+        poller = asyncio.create_task(self._poll_forever())
+        await self._stopping.wait()
+        poller.cancel()
+        tasks = [poller, *self._tasks.values(), *self._background]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.client.close()
+
+    def _call(self, coro: Coroutine[Any, Any, Any], timeout: float) -> Any:
+        """Run a coroutine on the loop from another thread and wait for it."""
+        if self._loop is None:
+            coro.close()
+            raise PeerError(400, "no-network", "this node has no public URL for peers")
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    # -- the peer table ---------------------------------------------------------------------------
+
+    def _add(self, url: str, banned_until: float | None = None) -> Peer:
+        """The peer at `url`, added (with its sender task) if new. Any thread."""
+        with self._lock:
+            peer = self.peers.get(url)
+            if peer is not None:
+                return peer
+            if len(self.peers) >= MAX_PEERS:
+                raise PeerError(429, "too-many-peers", f"this node has {MAX_PEERS} peers already")
+            peer = self.peers[url] = Peer(url, banned_until=banned_until)
+        self._soon(self._start_sender, peer)
+        return peer
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run a coroutine in the background on the loop, keeping a reference until it ends."""
+        task = asyncio.ensure_future(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def _soon(self, fn: Any, *args: Any) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(fn, *args)
+
+    def _start_sender(self, peer: Peer) -> None:
+        self._tasks[peer] = asyncio.create_task(self._send_forever(peer))
+        peer.wake.set()
+
+    def _stop_sender(self, peer: Peer) -> None:
+        task = self._tasks.pop(peer, None)
+        if task is not None:
+            task.cancel()
+
+    def _load_saved(self) -> list[tuple[str, float | None]]:
+        raw = self.node.store.get_meta("peers")
+        return [(p["url"], p.get("banned_until")) for p in json.loads(raw)] if raw else []
+
+    def _save(self) -> None:
+        """Remember the peers (and bans) across restarts. On the writer thread."""
+        now = time.time()
+        with self._lock:
+            rows = [
+                {"url": p.url, "banned_until": p.banned_until if p.banned(now) else None}
+                for p in self.peers.values()
+            ]
+        self.node.store.set_meta("peers", json.dumps(rows).encode())
+
+    def views(self) -> list[dict[str, Any]]:
+        now = time.time()
+        with self._lock:
+            return [p.view(now) for p in self.peers.values()]
 
     def connected_count(self) -> int:
-        """Peers we are connected to and that are not banned."""
-        return 0
+        now = time.time()
+        with self._lock:
+            return sum(p.connected(now) for p in self.peers.values())
 
     def synced(self) -> bool:
         """True when no connected peer is known to have more work than our tip."""
+        now, work = time.time(), self.node.chain.tip.chainwork
+        with self._lock:
+            return not any(p.connected(now) and p.chainwork > work for p in self.peers.values())
+
+    def _emit(self, event: str, peer: Peer) -> None:
+        self.node._emit("peer", {"event": event} | peer.view(time.time()))
+
+    # -- what we say of ourselves -----------------------------------------------------------------
+
+    def _ours(self) -> dict[str, Any]:
+        tip = self.node.chain.tip
+        return {
+            "url": self.public_url,
+            "network": self.node.params.name,
+            "genesis": self.node.params.genesis.header.hash_hex,
+            "height": tip.height,
+            "tip": tip.header.hash_hex,
+            "chainwork": f"{tip.chainwork:064x}",
+        }
+
+    def _check_chain(self, theirs: dict[str, Any]) -> None:
+        """Refuse a peer of another network or genesis (it is never adopted)."""
+        ours = self._ours()
+        if theirs.get("network") != ours["network"]:
+            raise PeerError(
+                400,
+                "bad-network",
+                f"the peer serves {theirs.get('network')!r}, not {ours['network']!r}",
+            )
+        if theirs.get("genesis") != ours["genesis"]:
+            raise PeerError(400, "bad-genesis", "the peer's chain has another genesis block")
+
+    # -- connecting: outbound ---------------------------------------------------------------------
+
+    def connect(self, url: str) -> dict[str, Any]:
+        """POST /api/v1/peers: shake hands with `url` now; its view, or PeerError."""
+        url = normalize_url(url)
+        if url == self.public_url:
+            raise PeerError(400, "self-connection", "that URL is this node")
+        return dict(self._call(self._connect(url), CONNECT_TIMEOUT))
+
+    async def _connect(self, url: str) -> dict[str, Any]:
+        known = url in self.peers
+        peer = self._add(url)
+        try:
+            await self._hello(peer)
+        except (PeerError, ProtocolError) as exc:
+            if not known:
+                self._forget(peer)
+            if isinstance(exc, ProtocolError):
+                raise PeerError(400, "peer-unreachable", f"{url} is no pocketchain node") from None
+            raise
+        await self.node.acall(self._save)
+        return peer.view(time.time())
+
+    async def _hello(self, peer: Peer) -> None:
+        """Handshake: tell the peer our URL and key, learn its key and chain."""
+        assert self.client is not None
+        answer = await self.client.hello(peer.url, self._ours() | {"key": peer.key_in})
+        self._check_chain(answer)
+        was = peer.connected(time.time())
+        peer.key_out = str(answer["key"])
+        peer.verified = True
+        peer.seen(answer, time.time())
+        if not was:
+            log.info("connected to %s (height %s)", peer.url, peer.height)
+            self._emit("connected", peer)
+        self._maybe_sync(peer)
+        peer.wake.set()
+
+    def remove(self, url: str) -> bool:
+        """DELETE /api/v1/peers: forget a peer; False if unknown."""
+        peer = self.peers.get(normalize_url(url))
+        if peer is None:
+            return False
+        self._forget(peer)
+        self.node.call(self._save)
+        self._emit("removed", peer)
         return True
+
+    def _forget(self, peer: Peer) -> None:
+        with self._lock:
+            self.peers.pop(peer.url, None)
+        self._soon(self._stop_sender, peer)
+
+    # -- connecting: inbound ----------------------------------------------------------------------
+
+    def hello(self, theirs: dict[str, Any]) -> dict[str, Any]:
+        """POST /api/v1/peers/hello: a node asks to be our peer; our side of the handshake."""
+        self._check_chain(theirs)
+        url = normalize_url(str(theirs["url"]))
+        if url == self.public_url:
+            raise PeerError(400, "self-connection", "that URL is this node")
+        peer = self.peers.get(url) or self._add(url)
+        if peer.banned(time.time()):
+            raise PeerError(403, "banned", "this peer is banned for misbehaving")
+        peer.key_out = str(theirs["key"])
+        peer.seen(theirs, time.time())
+        peer.verified = False  # until its URL answers us: checked by the next poll, soon
+        self._soon(self._poll_soon, peer)
+        self.node.call(self._save)
+        return self._ours() | {"key": peer.key_in}
+
+    def _poll_soon(self, peer: Peer) -> None:
+        self._spawn(self._poll(peer))
+
+    # -- polling, retrying, syncing ---------------------------------------------------------------
+
+    async def _poll_forever(self) -> None:
+        assert self._stopping is not None
+        while not self._stopping.is_set():
+            now = time.time()
+            for peer in list(self.peers.values()):
+                peer.lift_expired_ban(now)
+                if not peer.busy and not peer.banned(now) and now >= peer.next_try:
+                    self._spawn(self._poll(peer))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), POLL_SECONDS)
+
+    async def _poll(self, peer: Peer) -> None:
+        """Handshake with a peer we have no key of, else read its status; sync if it is ahead."""
+        assert self.client is not None
+        if peer.busy:
+            return
+        peer.busy = True
+        was = peer.connected(time.time())
+        try:
+            if peer.key_out is None:
+                await self._hello(peer)
+                return
+            status = await self.client.status(peer.url)
+            self._check_chain(status)
+            peer.seen(status, time.time())
+            peer.verified = True
+            if not was:
+                log.info("connected to %s (height %s)", peer.url, peer.height)
+                self._emit("connected", peer)
+                peer.wake.set()
+            self._maybe_sync(peer)
+        except PeerError as exc:
+            if exc.code in ("bad-genesis", "bad-network"):
+                log.warning("dropping peer %s: %s", peer.url, exc)
+                self._forget(peer)
+                await self.node.acall(self._save)
+                return
+            peer.unreachable(time.time())
+            if was:
+                log.info("lost peer %s: %s", peer.url, exc)
+                self._emit("disconnected", peer)
+        except ProtocolError as exc:
+            self.punish(peer, SCORE_GARBAGE, str(exc))
+        finally:
+            peer.busy = False
+
+    def _maybe_sync(self, peer: Peer) -> None:
+        if peer.chainwork > self.node.chain.tip.chainwork:
+            self._sync_soon(peer)
+
+    def _sync_soon(self, peer: Peer) -> None:
+        """Start a sync from `peer`, or run one more after the current one. Loop thread."""
+        if peer.syncing:
+            peer.sync_again = True
+            return
+        peer.syncing = True
+        self._spawn(self._sync(peer))
+
+    async def _sync(self, peer: Peer) -> None:
+        assert self.client is not None
+        try:
+            while True:
+                peer.sync_again = False
+                try:
+                    await sync_from(self.node, self.client, peer, self.punish)
+                except PeerError as exc:
+                    log.info("sync from %s stopped: %s", peer.url, exc)
+                    peer.unreachable(time.time())
+                    return
+                except ProtocolError as exc:
+                    self.punish(peer, SCORE_GARBAGE, str(exc))
+                    return
+                if not peer.sync_again:
+                    return
+        finally:
+            peer.syncing = False
+
+    def punish(self, peer: Peer, score: int, reason: str) -> None:
+        """Score a peer for misbehaving; ban it past the threshold (Core: Misbehaving)."""
+        if score <= 0:
+            return
+        now = time.time()
+        with self._lock:
+            banned = peer.misbehave(score, now)
+        log.warning("peer %s misbehaved (+%d = %d): %s", peer.url, score, peer.misbehavior, reason)
+        if banned:
+            log.warning("peer %s banned until %d", peer.url, peer.banned_until or 0)
+            self._emit("banned", peer)
+            self._soon(self._save_soon)
+
+    def _save_soon(self) -> None:
+        self._spawn(self.node.acall(self._save))
+
+    # -- receiving from peers (server threads) ----------------------------------------------------
+
+    def peer_by_key(self, key: str | None) -> Peer:
+        """The peer that presents `key`; PeerError if none or banned."""
+        with self._lock:
+            peer = next((p for p in self.peers.values() if key and p.key_in == key), None)
+        if peer is None:
+            raise PeerError(401, "unknown-peer", "say hello first (POST /api/v1/peers/hello)")
+        if peer.banned(time.time()):
+            raise PeerError(403, "banned", "this peer is banned for misbehaving")
+        return peer
+
+    def receive_block(self, key: str | None, raw_hex: str) -> dict[str, str]:
+        """A block a peer announced: validate, score, sync from it if we cannot place it."""
+        peer = self.peer_by_key(key)
+        try:
+            block = Block.parse(bytes.fromhex(raw_hex))
+        except (ValueError, DecodeError):
+            self.punish(peer, SCORE_GARBAGE, "undecodable block")
+            raise DecodeError("block is not a serialized block") from None
+        peer.known_blocks.add(block.hash)
+        try:
+            result = self.node.call(self.node.submit_block, block)
+        except RejectError as exc:
+            self.punish(peer, scored(exc.code, block=True), f"invalid block: {exc.code}")
+            raise
+        if result.status == "orphan":
+            self._soon(self._sync_soon, peer)
+        return {"hash": block.header.hash_hex, "status": result.status}
+
+    def receive_txs(self, key: str | None, hexes: list[str]) -> dict[str, Any]:
+        """Transactions a peer relayed: each is validated; invalid ones are scored."""
+        peer = self.peer_by_key(key)
+        txs: list[Tx] = []
+        for text in hexes:
+            try:
+                txs.append(Tx.parse(bytes.fromhex(text)))
+            except (ValueError, DecodeError):
+                self.punish(peer, SCORE_GARBAGE, "undecodable transaction")
+        for tx in txs:
+            peer.known_txs.add(tx.txid)
+        outcomes = self.node.call(self._accept_txs, txs)
+        rejected = []
+        for tx, code in zip(txs, outcomes, strict=True):
+            if code is not None:
+                self.punish(peer, scored(code, block=False), f"invalid tx: {code}")
+                rejected.append({"txid": to_display(tx.txid), "code": code})
+        return {"accepted": outcomes.count(None), "rejected": rejected}
+
+    def _accept_txs(self, txs: list[Tx]) -> list[str | None]:
+        """On the writer: submit each tx; None where accepted or already known, else the code."""
+        codes: list[str | None] = []
+        for tx in txs:
+            try:
+                self.node.submit_tx(tx)
+                codes.append(None)
+            except RejectError as exc:
+                known = exc.code in ("txn-already-in-mempool", "txn-already-known")
+                codes.append(None if known else exc.code)
+        return codes
+
+    # -- announcing -------------------------------------------------------------------------------
+
+    def _on_event(self, kind: str, data: dict[str, Any]) -> None:
+        """A node event (any thread): new tips and transactions go out to peers."""
+        if not self.peers or self._loop is None:
+            return
+        if kind == "block":
+            self._soon(self._wake_all)
+        elif kind == "tx":
+            self._new_txs.append(bytes.fromhex(data["txid"])[::-1])
+            if not self._flush_scheduled:
+                self._flush_scheduled = True
+                self._soon(self._flush_soon)
+
+    def _wake_all(self) -> None:
+        for peer in self.peers.values():
+            peer.wake.set()
+
+    def _flush_soon(self) -> None:
+        self._spawn(self._flush_txs())
+
+    async def _flush_txs(self) -> None:
+        """Hand new mempool transactions to each connected peer's outbox."""
+        self._flush_scheduled = False
+        txids = [self._new_txs.popleft() for _ in range(len(self._new_txs))]
+        raws = await self.node.acall(self._raw_txs, txids)
+        now = time.time()
+        for peer in list(self.peers.values()):
+            if peer.connected(now):
+                peer.outbox.extend(raw for txid, raw in raws if txid not in peer.known_txs)
+                peer.wake.set()
+
+    def _raw_txs(self, txids: list[bytes]) -> list[tuple[bytes, bytes]]:
+        pool = self.node.mempool
+        return [(t, e.tx.raw) for t in txids if (e := pool.get(t)) is not None]
+
+    async def _send_forever(self, peer: Peer) -> None:
+        """Announce our tip and new transactions to one peer, whenever there is news."""
+        assert self.client is not None
+        while True:
+            await peer.wake.wait()
+            peer.wake.clear()
+            if not peer.connected(time.time()):
+                peer.outbox.clear()
+                continue
+            try:
+                await self._announce_tip(peer)
+                while peer.outbox:
+                    batch = [peer.outbox.popleft() for _ in range(min(TX_BATCH, len(peer.outbox)))]
+                    await self.client.send_txs(peer, batch)
+            except PeerError as exc:
+                if exc.code != "peer-unreachable":  # it refused what we sent: its call
+                    log.info("%s refused an announcement: %s", peer.url, exc)
+                    continue
+                log.info("lost peer %s: %s", peer.url, exc)
+                peer.unreachable(time.time())
+                self._emit("disconnected", peer)
+            except ProtocolError as exc:
+                self.punish(peer, SCORE_GARBAGE, str(exc))
+
+    async def _announce_tip(self, peer: Peer) -> None:
+        assert self.client is not None
+        tip = self.node.chain.tip
+        if tip.hash in peer.known_blocks or tip.height == 0:
+            return
+        raw = await self.node.acall(self.node.store.get_block, tip.hash)
+        if raw is None:
+            return
+        peer.known_blocks.add(tip.hash)
+        answer = await self.client.send_block(peer, raw)
+        if answer.get("status") in ("accepted", "duplicate"):
+            peer.tip, peer.height = tip.header.hash_hex, tip.height
