@@ -30,6 +30,7 @@ from .index import (
     load_tree,
 )
 from .records import AddressRow, BlockWrite, PostRow, Status, TxRow, decode_undo, encode_undo
+from .sigcache import SignatureCache
 from .store import SqlStore
 
 MAX_ORPHANS = 100
@@ -61,6 +62,7 @@ class Chainstate:
         self.params = params
         self.store = store
         self.coins = CoinCache(store, coin_cache_size)
+        self.sig_cache = SignatureCache()
         self.entries: dict[bytes, Entry] = {}
         self.chain: list[Entry] = []  # the active chain, by height
         self.candidates: set[Entry] = set()  # could become the tip (Core: setBlockIndexCandidates)
@@ -345,7 +347,7 @@ class Chainstate:
         assert block is not None, "a candidate's data is stored"
         inputs = [txin.prevout for tx in block.txs[1:] for txin in tx.inputs]
         view = self.coins.fetch(inputs)
-        changes = connect_block(block, entry.height, view, self.params)
+        changes = connect_block(block, entry.height, view, self.params, self.sig_cache)
         entry.status |= Status.VALID
         self.store.connect(self._block_write(block, entry, changes), entry.status)
         self.coins.apply((op for op, _ in changes.spent), changes.created.items())

@@ -5,7 +5,7 @@ nothing is written: connect_block returns what the block spends and creates, and
 stores it (and keeps `spent` as the undo data).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from typing import NamedTuple, Protocol
 
 from .block import Block
@@ -64,18 +64,35 @@ def check_tx_inputs(
     return total_in - total_out, coins
 
 
-def check_signatures(tx: Tx, coins: list[Coin], magic: bytes) -> None:
-    """Each input shows the key its coin pays to and signs the sighash (Core: script checks)."""
-    digest = tx.sighash(magic)
+def check_signatures(tx: Tx, coins: list[Coin], magic: bytes, verified: bool = False) -> None:
+    """Each input shows the key its coin pays to and signs the sighash (Core: script checks).
+
+    `verified`: the signatures of these exact bytes were checked before (Core: the signature
+    cache), so only the keys are compared with the coins.
+    """
     for n, (txin, coin) in enumerate(zip(tx.inputs, coins, strict=True)):
         if key_hash(txin.pubkey) != coin.key_hash:
             raise RejectError("bad-pubkey", f"input {n} of {to_display(tx.txid)}: wrong key")
-        if not verify(txin.pubkey, txin.signature, digest):
-            raise RejectError("bad-signature", f"input {n} of {to_display(tx.txid)}: bad signature")
+    if not verified and not signatures_valid(tx, magic):
+        raise RejectError("bad-signature", f"{to_display(tx.txid)}: bad signature")
 
 
-def connect_block(block: Block, height: int, view: UtxoView, params: ChainParams) -> BlockChanges:
-    """Check every spend of a block that passed check_block (Core: ConnectBlock)."""
+def signatures_valid(tx: Tx, magic: bytes) -> bool:
+    """Every input's signature verifies against its own public key: needs no coin, so it can be
+    checked ahead of time, in parallel (Core: CheckInputScripts on worker threads)."""
+    digest = tx.sighash(magic)
+    return all(verify(txin.pubkey, txin.signature, digest) for txin in tx.inputs)
+
+
+def connect_block(
+    block: Block,
+    height: int,
+    view: UtxoView,
+    params: ChainParams,
+    verified: Container[bytes] = frozenset(),
+) -> BlockChanges:
+    """Check every spend of a block that passed check_block (Core: ConnectBlock); the signatures
+    of transactions whose txids are in `verified` were checked already."""
     created: dict[OutPoint, Coin] = {}
     spent: list[tuple[OutPoint, Coin]] = []
     spent_earlier: set[OutPoint] = set()
@@ -91,7 +108,7 @@ def connect_block(block: Block, height: int, view: UtxoView, params: ChainParams
     fees = 0
     for tx in block.txs[1:]:
         fee, coins = check_tx_inputs(tx, get, height, params)
-        check_signatures(tx, coins, params.magic)
+        check_signatures(tx, coins, params.magic, tx.txid in verified)
         for txin, coin in zip(tx.inputs, coins, strict=True):
             if created.pop(txin.prevout, None) is None:  # a coin of this block is simply gone
                 spent.append((txin.prevout, coin))

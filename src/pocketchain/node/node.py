@@ -106,6 +106,24 @@ class Node:
             raise result.error
         return result
 
+    def submit_blocks(self, blocks: list[Block]) -> RejectError | None:
+        """A sync's batch of blocks in one database transaction: one commit instead of one per
+        block. Stops at the first invalid block and returns its error; the blocks before it stay.
+        """
+        try:
+            with self.store.transaction():
+                for block in blocks:
+                    try:
+                        self.submit_block(block)
+                    except RejectError as exc:
+                        return exc
+        except Exception:
+            # the database rolled back blocks the memory holds as connected: read it again
+            log.exception("a batch of blocks failed to commit; reloading the chainstate")
+            self.chain = Chainstate(self.params, self.store)
+            raise
+        return None
+
     def invalidate(self, block_hash: bytes) -> None:
         self._chain_moved(*self.chain.invalidate(block_hash))
 
@@ -141,6 +159,7 @@ class Node:
         except RejectError as exc:
             self._emit("rejected", {"kind": "tx", "code": exc.code})
             raise
+        self.chain.sig_cache.add([tx.txid])  # its block will not check the signatures again
         self._new_fees += entry.fee
         if self._new_fees > self._template_fees:
             self._stale.set()  # a template with them would pay twice as much: start again

@@ -13,7 +13,9 @@ from typing import Any
 
 from ..chain.chainstate import MAX_HEADERS
 from ..chain.index import Entry
+from ..chain.sigcache import SignatureCache
 from ..consensus.block import Block, BlockHeader
+from ..consensus.connect import signatures_valid
 from ..consensus.errors import DecodeError, RejectError
 from ..consensus.hashes import to_display
 from .client import MAX_BLOCKS_PER_REQUEST, PeerClient
@@ -54,41 +56,56 @@ async def _fetch_blocks(
     node: Any, client: PeerClient, peer: Peer, hashes: list[bytes], punish: Punish
 ) -> bool:
     """Fetch blocks in batches and submit them in order; False when the peer misbehaved."""
-    batches = [
-        hashes[i : i + MAX_BLOCKS_PER_REQUEST]
-        for i in range(0, len(hashes), MAX_BLOCKS_PER_REQUEST)
-    ]
-    pending = asyncio.ensure_future(client.blocks(peer.url, batches[0]))
+    step = MAX_BLOCKS_PER_REQUEST
+    batches = [hashes[i : i + step] for i in range(0, len(hashes), step)]
+    pending = asyncio.ensure_future(_prepare(node, client, peer, batches[0]))
     try:
         for i, batch in enumerate(batches):
             got = await pending
-            if i + 1 < len(batches):  # the next batch travels while this one is validated
-                pending = asyncio.ensure_future(client.blocks(peer.url, batches[i + 1]))
+            if i + 1 < len(batches):  # the next batch travels and is checked meanwhile
+                pending = asyncio.ensure_future(_prepare(node, client, peer, batches[i + 1]))
+            blocks = []
             for block_hash in batch:
-                raw = got.get(to_display(block_hash))
-                if raw is None:
-                    log.info("%s no longer has block %s", peer.url, to_display(block_hash))
-                    return True
-                if not await _submit(node, peer, block_hash, raw, punish):
+                display = to_display(block_hash)
+                if display not in got:  # it switched branches since: take what came
+                    log.info("%s no longer has block %s", peer.url, display)
+                    break
+                block = got[display]
+                if block is None or block.hash != block_hash:
+                    punish(peer, SCORE_GARBAGE, "sent an undecodable or unasked-for block")
                     return False
+                peer.known_blocks.add(block_hash)
+                blocks.append(block)
+            error = await node.acall(node.submit_blocks, blocks)
+            if error is not None:
+                punish(peer, scored(error.code, block=True), f"invalid block: {error.code}")
+                return False
+            if len(blocks) < len(batch):
+                return True
     finally:
         pending.cancel()
     return True
 
 
-async def _submit(node: Any, peer: Peer, block_hash: bytes, raw: bytes, punish: Punish) -> bool:
-    try:
-        block = Block.parse(raw)
-    except DecodeError:
-        punish(peer, SCORE_GARBAGE, "undecodable block")
-        return False
-    if block.hash != block_hash:
-        punish(peer, SCORE_GARBAGE, "sent a block other than the one asked for")
-        return False
-    peer.known_blocks.add(block_hash)
-    try:
-        await node.acall(node.submit_block, block)
-    except RejectError as exc:
-        punish(peer, scored(exc.code, block=True), f"invalid block: {exc.code}")
-        return False
-    return True
+async def _prepare(
+    node: Any, client: PeerClient, peer: Peer, batch: list[bytes]
+) -> dict[str, Block | None]:
+    """Fetch a batch, then parse it and check its signatures on a worker thread."""
+    raws = await client.blocks(peer.url, batch)
+    return await asyncio.to_thread(_parse_and_verify, raws, node.chain.sig_cache, node.params.magic)
+
+
+def _parse_and_verify(
+    raws: dict[str, bytes], cache: SignatureCache, magic: bytes
+) -> dict[str, Block | None]:
+    """Blocks by display hash (None if undecodable); the txids whose signatures verify go into
+    the signature cache, so connecting them skips that work (libsecp256k1 releases the GIL)."""
+    blocks: dict[str, Block | None] = {}
+    for display, raw in raws.items():
+        try:
+            block = blocks[display] = Block.parse(raw)
+        except DecodeError:
+            blocks[display] = None
+            continue
+        cache.add(tx.txid for tx in block.txs[1:] if signatures_valid(tx, magic))
+    return blocks

@@ -1,0 +1,68 @@
+"""Real `pocketchain node` processes for benchmarks: free loopback ports, bounded waits, clean
+stops."""
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+EXE = Path(sys.executable).parent / "pocketchain"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class NodeProc:
+    def __init__(self, data_dir: Path, *extra: str, network: str = "regtest") -> None:
+        self.data_dir = data_dir
+        self.network = network
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = [str(EXE), "node", "--network", network, "--port", str(self.port)]
+        self.args = [*args, "--data-dir", str(data_dir), "--miners", "1", *extra]
+        self.http = httpx.Client(base_url=self.url, timeout=120)
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60) -> float:
+        """Start the process; seconds until it answers over HTTP."""
+        start = time.perf_counter()
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while time.perf_counter() - start < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"node exited with {self.proc.returncode}")
+            try:
+                self.http.get("/api/v1/status", timeout=1)
+                return time.perf_counter() - start
+            except httpx.HTTPError:
+                time.sleep(0.02)
+        self.stop()
+        raise RuntimeError(f"the node did not answer in {timeout} s")
+
+    def api(self, method: str, path: str, admin: bool = False, **kwargs: Any) -> Any:
+        headers = {}
+        if admin:
+            token = (self.data_dir / self.network / "admin.token").read_text().strip()
+            headers["Authorization"] = f"Bearer {token}"
+        response = self.http.request(method, "/api/v1" + path, headers=headers, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def status(self) -> dict[str, Any]:
+        return dict(self.api("GET", "/status"))
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+            self.proc = None
