@@ -21,18 +21,20 @@ def regtest_status(**changes: Any) -> dict[str, Any]:
 
 
 class FakePeer:
-    """Serves GET /api/v1/status with `status`, answers a handshake with it and a key, every
-    other POST with `{}`; records the paths asked for."""
+    """Serves GET /api/v1/status with `status` (and `routes`), answers a handshake with the
+    status and a key, every other POST with `{}`; records the paths asked for."""
 
-    def __init__(self, status: dict[str, Any]) -> None:
+    def __init__(self, status: dict[str, Any], routes: dict[str, Any] | None = None) -> None:
         self.status = status
+        self.routes = routes or {}  # more GET answers, by path without the query
         self.requests: list[str] = []
         peer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 peer.requests.append(self.path)
-                self._answer(peer.status if self.path == "/api/v1/status" else None)
+                path = self.path.split("?")[0]
+                self._answer(peer.status if path == "/api/v1/status" else peer.routes.get(path))
 
             def do_POST(self) -> None:
                 peer.requests.append(self.path)

@@ -1,13 +1,15 @@
 """A scripted fake peer sends invalid blocks and garbage: rejected with their codes, the peer is
 scored and banned, its later data ignored, and the node keeps serving and mining."""
 
+from dataclasses import replace
+
 import httpx
 import pytest
 from fakepeer import FakePeer, regtest_status
 from framework import wait_until
 
 from builders import kh
-from pocketchain.consensus.block import Block
+from pocketchain.consensus.block import Block, BlockHeader
 from pocketchain.consensus.hashes import from_display
 from pocketchain.consensus.params import REGTEST
 from pocketchain.mining.assemble import assemble_block
@@ -94,3 +96,31 @@ def test_data_without_a_handshake_is_refused(nodes) -> None:
         answer = httpx.post(f"{node.url}/api/v1/peers/blocks", json={"hex": "00"}, headers=headers)
         assert answer.status_code == 401
         assert answer.json()["error"]["code"] == "unknown-peer"
+
+
+def test_invalid_headers_from_a_peer_claiming_more_work_ban_it(nodes) -> None:
+    genesis = REGTEST.genesis
+    wrong_bits = replace(
+        genesis.header, prev=genesis.hash, time=genesis.header.time + 1, bits=0x207FFFFE
+    )
+    bad = _solved(wrong_bits)
+    fake = FakePeer(
+        regtest_status(height=1, tip=bad.hash_hex, chainwork="ff" * 8),
+        {"/api/v1/headers": {"headers": [bad.raw.hex()]}},
+    )
+    try:
+        node = nodes()
+        node.api("POST", "/peers", admin=True, json={"url": fake.url})
+        wait_until(lambda: _peer(node, fake.url)["banned_until"] is not None, 15, "a ban")
+        assert any(r.startswith("/api/v1/headers?locator=") for r in fake.requests)
+        assert not any(r.startswith("/api/v1/blocks") for r in fake.requests)  # headers first
+        assert node.height() == 0
+        assert all(t["hash"] != bad.hash_hex for t in node.api("GET", "/tips"))
+    finally:
+        fake.close()
+
+
+def _solved(header: BlockHeader) -> BlockHeader:
+    solved = solve(header)
+    assert solved is not None
+    return solved
