@@ -15,11 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	@echo "pocketchain $$($(BIN)/pocketchain --version | cut -d' ' -f2) is installed in $(VENV)."
-	@echo "Not yet: nodes cannot find each other yet, so there is no 3-node devnet to start."
-	@echo "When peers land, 'make run' starts a 3-node local devnet that mines and prints"
-	@echo "the web UI address (http://127.0.0.1:5000/); Ctrl-C stops all nodes."
-	@echo "One node works today: $(BIN)/pocketchain node --network regtest (see README.md)."
+	$(BIN)/pocketchain devnet --nodes 3
 
 system-deps:
 	@bash scripts/system-deps.sh

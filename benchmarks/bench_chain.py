@@ -6,14 +6,9 @@ first, as if an earlier block had made them. reorg: a competing branch of 11 suc
 10 (disconnect 10 with undo data, connect 11), timed on the block that triggers it.
 """
 
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-import httpx
 
 from pocketchain.chain.chainstate import Chainstate
 from pocketchain.chain.sqlite import SqliteStore
@@ -24,6 +19,7 @@ from pocketchain.consensus.params import GENESIS_TIME, REGTEST
 from pocketchain.consensus.tx import COIN, TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
 from pocketchain.mining.assemble import assemble_block
 from pocketchain.mining.search import solve
+from procs import NodeProc
 
 TXS = 1_000
 BLOCKS = 6
@@ -123,29 +119,13 @@ def _node_ready(tmp: Path) -> float:
     network_dir = tmp / "node" / "regtest"
     network_dir.mkdir(parents=True)
     (tmp / "startup.db").rename(network_dir / "chain.db")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    exe = Path(sys.executable).parent / "pocketchain"
-    args = [str(exe), "node", "--network", "regtest", "--port", str(port)]
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [*args, "--data-dir", str(tmp / "node"), "--miners", "1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    node = NodeProc(tmp / "node")
     try:
-        while time.perf_counter() - start < 30:
-            try:
-                status = httpx.get(f"http://127.0.0.1:{port}/api/v1/status", timeout=1).json()
-                assert status["height"] == STARTUP_BLOCKS
-                return round(time.perf_counter() - start, 3)
-            except httpx.HTTPError:
-                time.sleep(0.02)
-        raise RuntimeError("the node did not answer in 30 s")
+        seconds = node.start(30)
+        assert node.status()["height"] == STARTUP_BLOCKS
     finally:
-        proc.terminate()
-        proc.wait(15)
+        node.stop()
+    return round(seconds, 3)
 
 
 def run() -> dict[str, float]:

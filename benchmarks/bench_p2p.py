@@ -11,8 +11,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from procs import NodeProc
-
 from pocketchain.chain.chainstate import Chainstate
 from pocketchain.chain.sqlite import SqliteStore
 from pocketchain.consensus.block import Block
@@ -21,6 +19,7 @@ from pocketchain.consensus.params import GENESIS_TIME, REGTEST
 from pocketchain.consensus.tx import TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
 from pocketchain.mining.assemble import assemble_block
 from pocketchain.mining.search import solve
+from procs import NodeProc
 
 BLOCKS = 2_000
 TXS = 100

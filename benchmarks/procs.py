@@ -33,7 +33,8 @@ class NodeProc:
     def start(self, timeout: float = 60) -> float:
         """Start the process; seconds until it answers over HTTP."""
         start = time.perf_counter()
-        self.proc = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        quiet = subprocess.DEVNULL
+        self.proc = subprocess.Popen(self.args, stdout=quiet, stderr=quiet)
         while time.perf_counter() - start < timeout:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"node exited with {self.proc.returncode}")

@@ -21,12 +21,15 @@ def test_node_mine_flag_and_mining_route(nodes) -> None:
     block = node.api("GET", "/blocks/height/1")
     assert block["txs"][0]["outputs"][0]["address"] == address(7)
 
-    assert node.api("POST", "/mining", admin=True, json={"enabled": False}) == {"mining": False}
+    stop = {"enabled": False}
+    assert node.api("POST", "/mining", admin=True, json=stop) == {"mining": False, "miners": 1}
     stopped = node.height()
     time.sleep(0.5)
     assert node.height() == stopped
     assert node.status()["mining"] is False
 
-    node.api("POST", "/mining", admin=True, json={"enabled": True, "address": address(8)})
+    start = {"enabled": True, "address": address(8), "miners": 2}
+    assert node.api("POST", "/mining", admin=True, json=start) == {"mining": True, "miners": 2}
     wait_for_height(node, stopped + 2)
+    assert node.api("GET", f"/blocks/{node.tip()}")["txs"][0]["outputs"][0]["address"] == address(8)
     assert node.stop() == 0  # a clean stop while mining

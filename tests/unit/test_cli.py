@@ -35,3 +35,29 @@ def test_unknown_option_is_one_clear_error() -> None:
     assert out.returncode != 0
     assert "No such option" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_devnet_help_names_its_options() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "pocketchain", "devnet", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0
+    for option in ("--nodes", "--port", "--data-dir", "--no-mine"):
+        assert option in out.stdout
+
+
+def test_devnet_rejects_ports_past_65535_before_starting_anything(tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "pocketchain", "devnet", "--port", "65534", "--nodes", "3"]
+    out = subprocess.run(
+        [*args, "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 2
+    assert "65535" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -1,65 +1,91 @@
 """Admin routes: they need the node's token (CONTRACT section 5), even from loopback."""
 
-import hmac
-from typing import Annotated, Any
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
 
-from fastapi import APIRouter, Depends, Header
-from pydantic import BaseModel, Field
-
+from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address
 from ..node.node import Node
-from .common import parse_hash
-from .errors import ApiError
+from .common import check_token, parse_hash
+from .errors import ADMIN_ERROR_RESPONSES, ApiError
 
 MAX_MINE = 1_000
+MAX_MINERS = 64
 
 
 class MineBody(BaseModel):
-    blocks: int = Field(default=1, ge=1, le=MAX_MINE)
-    address: str | None = None  # default: the node's own mining key
+    blocks: StrictInt = Field(default=1, ge=1, le=MAX_MINE)
+    address: StrictStr | None = Field(
+        default=None, description="who the coinbases pay; default: the node's own mining key"
+    )
 
 
 class MiningBody(BaseModel):
-    enabled: bool
-    address: str | None = None
+    enabled: StrictBool
+    miners: StrictInt | None = Field(
+        default=None, ge=1, le=MAX_MINERS, description="worker processes; default: as now"
+    )
+    address: StrictStr | None = Field(
+        default=None, description="who the coinbases pay; default: the node's own mining key"
+    )
+
+
+class Mined(BaseModel):
+    hashes: list[str] = Field(description="the blocks mined, oldest first")
+
+
+class MiningState(BaseModel):
+    mining: bool
+    miners: int = Field(description="mining worker processes")
+
+
+class TipState(BaseModel):
+    tip: str
+    height: int
 
 
 def router(node: Node) -> APIRouter:
-    def check_token(authorization: Annotated[str | None, Header()] = None) -> None:
-        if not authorization or not authorization.startswith("Bearer "):
-            raise ApiError(401, "unauthorized", "this route needs the admin token")
-        given = authorization.removeprefix("Bearer ").encode()
-        if not hmac.compare_digest(given, node.token.encode()):
-            raise ApiError(403, "forbidden", "wrong admin token")
-
-    router = APIRouter(prefix="/api/v1", dependencies=[Depends(check_token)])
+    router = APIRouter(
+        prefix="/api/v1", dependencies=[Depends(check_token(node))], responses=ADMIN_ERROR_RESPONSES
+    )
 
     def address(text: str | None) -> bytes:
         return node.miner_key_hash if text is None else decode_address(node.params.hrp, text)
 
-    def tip() -> dict[str, Any]:
-        return {"tip": node.chain.tip.header.hash_hex, "height": node.chain.height}
+    def tip() -> TipState:
+        return TipState(tip=node.chain.tip.header.hash_hex, height=node.chain.height)
 
-    @router.post("/mine")
-    def post_mine(body: MineBody) -> dict[str, list[str]]:
+    def known(block_hash: bytes) -> bytes:
+        if block_hash not in node.chain.entries:
+            raise ApiError(404, "not-found", f"no block {to_display(block_hash)}")
+        return block_hash
+
+    @router.post("/mine", summary="Mine blocks now (regtest, devnet)")
+    def post_mine(body: MineBody) -> Mined:
         if node.params.name == "main":
             raise ApiError(400, "bad-network", "mining on demand is for regtest and devnet")
         blocks = node.mine_blocks(body.blocks, address(body.address))
-        return {"hashes": [b.header.hash_hex for b in blocks]}
+        return Mined(hashes=[b.header.hash_hex for b in blocks])
 
-    @router.post("/mining")
-    def post_mining(body: MiningBody) -> dict[str, bool]:
-        node.set_mining(body.enabled, address(body.address))
-        return {"mining": node.mining}
+    @router.post("/mining", summary="Start or stop continuous mining")
+    def post_mining(body: MiningBody) -> MiningState:
+        node.set_mining(body.enabled, address(body.address), body.miners)
+        return MiningState(mining=node.mining, miners=node.miner.workers)
 
-    @router.post("/blocks/{block_hash}/invalidate")
-    def post_invalidate(block_hash: str) -> dict[str, Any]:
-        node.call(node.invalidate, parse_hash(block_hash))
-        return node.call(tip)
+    @router.post("/blocks/{block_hash}/invalidate", summary="Treat a block as invalid")
+    def post_invalidate(block_hash: str) -> TipState:
+        def invalidate(h: bytes) -> TipState:
+            node.invalidate(known(h))
+            return tip()
 
-    @router.post("/blocks/{block_hash}/reconsider")
-    def post_reconsider(block_hash: str) -> dict[str, Any]:
-        node.call(node.reconsider, parse_hash(block_hash))
-        return node.call(tip)
+        return node.call(invalidate, parse_hash(block_hash))
+
+    @router.post("/blocks/{block_hash}/reconsider", summary="Forget that a block was invalid")
+    def post_reconsider(block_hash: str) -> TipState:
+        def reconsider(h: bytes) -> TipState:
+            node.reconsider(known(h))
+            return tip()
+
+        return node.call(reconsider, parse_hash(block_hash))
 
     return router

@@ -1,104 +1,164 @@
-"""Routes that read the chain, the mempool and the block tree (no token)."""
+"""Routes that read the chain, the mempool and the block tree (no token).
 
-from typing import Any
+Parameters are checked here, so bad input is a 400 before anything is read; the answers are built
+on the node's writer thread by views.py. No route answers an unbounded list: each one pages.
+"""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from .. import __version__
-from ..consensus.hashes import to_display
-from ..consensus.pow import compact_to_target
+from fastapi import APIRouter, Path, Query
+
+from ..chain.chainstate import MAX_HEADERS
+from ..consensus.keys import decode_address
 from ..node.node import Node
+from . import models, views
 from .common import parse_hash
-from .errors import ApiError
-from .views import block_json, tx_json
+from .errors import ERROR_RESPONSES, ApiError
+
+MAX_RAW_BLOCKS = 64  # blocks a peer may fetch in one request
+MAX_LOCATOR = 101  # Core: MAX_LOCATOR_SZ
+MAX_OFFSET = 1_000_000_000
+
+HashParam = Annotated[str, Path(description="64 hex characters, display order")]
+AddressParam = Annotated[str, Path(description="a bech32m address of this network")]
+Before = Annotated[
+    str | None, Query(description="continue after this txid (404 when it is unknown)")
+]
 
 
-def _status(node: Node) -> dict[str, Any]:
-    tip = node.chain.tip
-    target = compact_to_target(tip.header.bits)[0]
-    return {
-        "network": node.params.name,
-        "version": __version__,
-        "height": tip.height,
-        "tip": tip.header.hash_hex,
-        "bits": f"{tip.header.bits:08x}",
-        "difficulty": node.params.pow_limit / max(target, 1),
-        "chainwork": f"{tip.chainwork:064x}",
-        "peers": 0,
-        "mempool": len(node.mempool),
-        "mining": node.mining,
-        "hashrate": node.miner.hashrate,
-        "synced": True,
-    }
+def _hash_list(text: str | None, most: int) -> list[bytes]:
+    """Comma-separated hashes, at most `most` of them; none for an absent or empty text."""
+    items = text.split(",") if text else []
+    if len(items) > most:
+        raise ApiError(400, "bad-request", f"at most {most} hashes at once")
+    return [parse_hash(item) for item in items]
 
 
-def _block_view(node: Node, block_hash: bytes) -> dict[str, Any]:
-    chain = node.chain
-    entry = chain.entries.get(block_hash)
-    block = chain.get_block(block_hash) if entry else None
-    if entry is None or block is None:
-        raise ApiError(404, "not-found", f"no block {to_display(block_hash)}")
-    active = chain.in_active_chain(entry)
-    confirmations = chain.height - entry.height + 1 if active else 0
-    following = (
-        chain.chain[entry.height + 1].header.hash_hex
-        if active and entry.height < chain.height
-        else None
-    )
-    return block_json(block, entry.height, confirmations, following, node.params.hrp)
+def _optional_hash(text: str | None) -> bytes | None:
+    return None if text is None else parse_hash(text)
 
 
 def router(node: Node) -> APIRouter:
-    router = APIRouter(prefix="/api/v1")
-    hrp = node.params.hrp
+    router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+
+    def key_hash_of(address: str) -> bytes:
+        return decode_address(node.params.hrp, address)  # 400 bad-address
 
     @router.get("/status")
-    def get_status() -> dict[str, Any]:
-        return node.call(_status, node)
+    def get_status() -> models.Status:
+        # the peer manager keeps its own state: it is read here, not on the writer
+        peers, synced = node.network.connected_count(), node.network.synced()
+        return node.call(views.status, node, peers, synced)
+
+    # -- blocks and headers ---------------------------------------------------------------------
+
+    @router.get("/blocks")
+    def get_blocks(
+        start: Annotated[
+            int | None, Query(ge=0, description="the newest height to list; default the tip")
+        ] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 20,
+    ) -> models.BlockList:
+        """Active-chain block summaries from `start` down, newest first."""
+        return node.call(views.block_list, node, start, limit)
+
+    @router.get("/blocks/raw")  # before /blocks/{block_hash}, which would take "raw" for a hash
+    def get_raw_blocks(
+        hashes: Annotated[
+            str,
+            Query(
+                max_length=MAX_RAW_BLOCKS * 65,
+                description=f"up to {MAX_RAW_BLOCKS} comma-separated block hashes",
+            ),
+        ],
+    ) -> models.RawBlocks:
+        """Blocks in their consensus serialization, for peers fetching them in batches."""
+        return node.call(views.raw_blocks, node, _hash_list(hashes, MAX_RAW_BLOCKS))
 
     @router.get("/blocks/height/{height}")
-    def get_block_at(height: int) -> dict[str, Any]:
-        def at() -> dict[str, Any]:
-            if not 0 <= height <= node.chain.height:
-                raise ApiError(404, "not-found", f"no block at height {height}")
-            return _block_view(node, node.chain.chain[height].hash)
-
-        return node.call(at)
+    def get_block_at(height: int) -> models.Block:
+        """The block at a height of the active chain."""
+        return node.call(views.block_at, node, height)
 
     @router.get("/blocks/{block_hash}")
-    def get_block(block_hash: str) -> dict[str, Any]:
-        return node.call(_block_view, node, parse_hash(block_hash))
+    def get_block(block_hash: HashParam) -> models.Block:
+        return node.call(views.block_detail, node, parse_hash(block_hash))
 
     @router.get("/blocks/{block_hash}/raw")
-    def get_block_raw(block_hash: str) -> dict[str, str]:
+    def get_block_raw(block_hash: HashParam) -> models.HexOnly:
         raw = node.call(node.store.get_block, parse_hash(block_hash))
         if raw is None:
             raise ApiError(404, "not-found", f"no block {block_hash}")
-        return {"hex": raw.hex()}
+        return models.HexOnly(hex=raw.hex())
 
-    @router.get("/mempool")
-    def get_mempool() -> dict[str, Any]:
-        def view() -> dict[str, Any]:
-            entries = node.mempool.by_fee_rate()
-            return {
-                "count": len(entries),
-                "bytes": node.mempool.bytes,
-                "txs": [tx_json(e.tx, hrp) | {"fee": e.fee} for e in entries],
-            }
-
-        return node.call(view)
+    @router.get("/headers")
+    def get_headers(
+        locator: Annotated[
+            str | None,
+            Query(
+                max_length=MAX_LOCATOR * 65,
+                description=f"up to {MAX_LOCATOR} comma-separated block hashes, newest first",
+            ),
+        ] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_HEADERS)] = MAX_HEADERS,
+    ) -> models.Headers:
+        """Active-chain headers after the first locator hash on it, or after genesis."""
+        hashes = _hash_list(locator, MAX_LOCATOR)
+        headers = node.call(node.chain.headers_after, hashes, limit)
+        return models.Headers(headers=[h.raw.hex() for h in headers])
 
     @router.get("/tips")
-    def get_tips() -> list[dict[str, Any]]:
-        return [
-            {
-                "hash": to_display(t.hash),
-                "height": t.height,
-                "chainwork": f"{t.chainwork:064x}",
-                "branchlen": t.branchlen,
-                "status": t.status,
-            }
-            for t in node.call(node.chain.tips)
-        ]
+    def get_tips() -> list[models.ChainTip]:
+        """Every branch end of the block tree, the active tip first."""
+        return node.call(views.tips, node)
+
+    # -- transactions ---------------------------------------------------------------------------
+
+    @router.get("/txs/{txid}")
+    def get_tx(txid: HashParam) -> models.TransactionStatus:
+        """A transaction of the mempool or of the active chain."""
+        return node.call(views.transaction, node, parse_hash(txid))
+
+    @router.get("/txs/{txid}/proof")
+    def get_tx_proof(txid: HashParam) -> models.MerkleProof:
+        """The merkle branch from a confirmed transaction to its block's merkle root."""
+        return node.call(views.proof, node, parse_hash(txid))
+
+    @router.get("/mempool")
+    def get_mempool(limit: Annotated[int, Query(ge=1, le=500)] = 100) -> models.Mempool:
+        """The pool's totals and its transactions, highest fee rate first."""
+        return node.call(views.mempool, node, limit)
+
+    # -- addresses and posts --------------------------------------------------------------------
+
+    @router.get("/addresses/{address}")
+    def get_address(address: AddressParam) -> models.AddressSummary:
+        return node.call(views.address_summary, node, key_hash_of(address))
+
+    @router.get("/addresses/{address}/utxos")
+    def get_address_utxos(
+        address: AddressParam,
+        limit: Annotated[int, Query(ge=1, le=5_000)] = 500,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    ) -> list[models.AddressCoin]:
+        """Confirmed unspent outputs by height, txid and output index."""
+        return node.call(views.address_coins, node, key_hash_of(address), limit, offset)
+
+    @router.get("/addresses/{address}/txs")
+    def get_address_txs(
+        address: AddressParam,
+        before: Before = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    ) -> list[models.AddressTx]:
+        """Newest first: mempool transactions, then confirmed ones by height and position."""
+        kh, after = key_hash_of(address), _optional_hash(before)
+        return node.call(views.address_txs, node, kh, after, limit)
+
+    @router.get("/posts")
+    def get_posts(
+        before: Before = None, limit: Annotated[int, Query(ge=1, le=500)] = 50
+    ) -> models.Posts:
+        """Newest first: mempool posts, then confirmed ones by height and position."""
+        return node.call(views.posts, node, _optional_hash(before), limit)
 
     return router

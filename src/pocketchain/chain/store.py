@@ -8,11 +8,12 @@ finds either all of a block's changes or none of them.
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..consensus.connect import Coin
+from ..consensus.serialize import Reader
 from ..consensus.tx import OutPoint
-from .records import BlockWrite, IndexRow, Status
+from .records import AddressRow, BlockWrite, IndexRow, PostRow, Status, TxRow
 
 # {blob} is the binary type and {int} a 64-bit integer, filled in per backend
 SCHEMA = """
@@ -263,3 +264,123 @@ class SqlStore:
 
     def load_mempool(self) -> list[bytes]:
         return [bytes(raw) for (raw,) in self._rows("SELECT raw FROM mempool ORDER BY seq")]
+
+    # -- what the API reads -----------------------------------------------------------------------
+
+    def block_sizes(self, hashes: Sequence[bytes]) -> dict[bytes, tuple[int, int]]:
+        """(size in bytes, transaction count) of the stored blocks among `hashes`, without
+        reading them whole: the count is the CompactSize right after the 80-byte header."""
+        rows = self._rows_in(
+            "SELECT hash, length(data), substr(data, 81, 9) FROM blocks WHERE hash IN", hashes
+        )
+        return {bytes(h): (size, Reader(bytes(head)).varint()) for h, size, head in rows}
+
+    def get_blocks(self, hashes: Sequence[bytes]) -> dict[bytes, bytes]:
+        """The stored blocks among `hashes`, by hash."""
+        rows = self._rows_in("SELECT hash, data FROM blocks WHERE hash IN", hashes)
+        return {bytes(h): bytes(data) for h, data in rows}
+
+    def find_tx(self, txid: bytes) -> TxRow | None:
+        """Where a transaction of the active chain is (block, height, position), if it is."""
+        rows = self._rows("SELECT block, height, position FROM txs WHERE txid = ?", (txid,))
+        return TxRow(txid, bytes(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
+
+    def address_totals(self, key_hash: bytes) -> "AddressTotals":
+        """What the active chain says of one key hash: its unspent total and its history."""
+        with self.transaction() as cur:
+            cur.execute(
+                self._sql("SELECT COALESCE(SUM(amount), 0) FROM utxos WHERE key_hash = ?"),
+                (key_hash,),
+            )
+            (balance,) = cur.fetchone()
+            cur.execute(
+                self._sql(
+                    "SELECT COALESCE(SUM(received), 0), COALESCE(SUM(sent), 0), COUNT(*)"
+                    " FROM address_txs WHERE key_hash = ?"
+                ),
+                (key_hash,),
+            )
+            received, sent, count = cur.fetchone()
+        # PostgreSQL sums BIGINTs as NUMERIC, which arrives as a Decimal
+        return AddressTotals(int(balance), int(received), int(sent), int(count))
+
+    def address_coins(
+        self, key_hash: bytes, limit: int, offset: int = 0
+    ) -> list[tuple[OutPoint, Coin]]:
+        """A page of the unspent outputs paying `key_hash`, by height, txid and output index.
+
+        The outpoint key ends with the index in little-endian bytes, so the index orders by
+        those bytes from the last to the first.
+        """
+        rows = self._rows(
+            "SELECT outpoint, amount, key_hash, height, coinbase FROM utxos WHERE key_hash = ?"
+            " ORDER BY height, substr(outpoint, 1, 32), substr(outpoint, 36, 1),"
+            " substr(outpoint, 35, 1), substr(outpoint, 34, 1), substr(outpoint, 33, 1)"
+            " LIMIT ? OFFSET ?",
+            (key_hash, limit, offset),
+        )
+        coins = []
+        for raw_key, amount, kh, height, cb in rows:
+            key = bytes(raw_key)
+            outpoint = OutPoint(key[:32], int.from_bytes(key[32:], "little"))
+            coins.append((outpoint, Coin(amount, bytes(kh), height, bool(cb))))
+        return coins
+
+    def address_history(
+        self, key_hash: bytes, limit: int, before: tuple[int, int] | None = None
+    ) -> list[AddressRow]:
+        """A page of the transactions touching `key_hash`, newest first (see `_newest_first`)."""
+        rows = self._newest_first(
+            "SELECT a.key_hash, a.txid, a.height, a.received, a.sent FROM address_txs a"
+            " JOIN txs t ON t.txid = a.txid",
+            ["a.key_hash = ?"],
+            [key_hash],
+            limit,
+            before,
+        )
+        return [AddressRow(bytes(k), bytes(t), h, r, s) for k, t, h, r, s in rows]
+
+    def recent_posts(self, limit: int, before: tuple[int, int] | None = None) -> list[PostRow]:
+        """A page of the posts on the active chain, newest first (see `_newest_first`)."""
+        rows = self._newest_first(
+            "SELECT p.txid, p.author, p.height, p.time, p.content FROM posts p"
+            " JOIN txs t ON t.txid = p.txid",
+            [],
+            [],
+            limit,
+            before,
+        )
+        return [PostRow(bytes(t), bytes(a), h, tm, bytes(c)) for t, a, h, tm, c in rows]
+
+    def _newest_first(
+        self,
+        select: str,
+        conditions: list[str],
+        args: list[Any],
+        limit: int,
+        before: tuple[int, int] | None,
+    ) -> list[tuple[Any, ...]]:
+        """At most `limit` rows of `select` (which joins the txs table as `t`) that meet
+        `conditions`, by height then position in the block, both descending; with `before`,
+        only the rows after that (height, position)."""
+        if before is not None:
+            conditions = [*conditions, "(t.height < ? OR (t.height = ? AND t.position < ?))"]
+            args = [*args, before[0], before[0], before[1]]
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        query = f"{select}{where} ORDER BY t.height DESC, t.position DESC LIMIT ?"
+        return self._rows(query, [*args, limit])
+
+    def _rows_in(self, query: str, keys: Sequence[bytes]) -> list[tuple[Any, ...]]:
+        """`query` ending in `IN`, completed with a placeholder per key (a few hundred at most)."""
+        if not keys:
+            return []
+        return self._rows(f"{query} ({','.join('?' * len(keys))})", list(keys))
+
+
+class AddressTotals(NamedTuple):
+    """One key hash on the active chain: unspent total, history sums and transaction count."""
+
+    balance: int
+    received: int
+    sent: int
+    tx_count: int

@@ -91,6 +91,30 @@ def node(
     run_node(params_of(network), host, port, data_dir, db, mine, mine_to, miners, url, peer or [])
 
 
+@app.command()
+def devnet(
+    nodes: Annotated[int, typer.Option(min=1, max=16, help="How many nodes.")] = 3,
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, help="Port of node 0; the others take the next ones.")
+    ] = 5000,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    no_mine: Annotated[bool, typer.Option("--no-mine", help="Start without mining.")] = False,
+    network: Network = "devnet",
+) -> None:
+    """Run a local network of nodes that mine and know each other, until Ctrl-C.
+
+    Node 0 uses DATA_DIR itself (so the other commands find it), node i uses
+    DATA_DIR/devnet-node{i}; each node logs to node.log in its network's directory.
+
+    Example: pocketchain devnet --nodes 3 --port 5000
+    """
+    from .devnet import run_devnet
+
+    if port + nodes - 1 > 65535:
+        raise typer.BadParameter(f"{nodes} nodes from port {port} pass 65535", param_hint="--port")
+    run_devnet(nodes, port, data_dir.expanduser(), params_of(network).name, not no_mine)
+
+
 @app.command("mine")
 def mine_cmd(
     blocks: Annotated[int, typer.Option(min=1, max=1000, help="How many blocks.")] = 1,

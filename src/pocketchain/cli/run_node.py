@@ -37,7 +37,14 @@ def run_node(
     try:
         node.start()
         config = uvicorn.Config(
-            create_app(node), host=host, port=port, log_level="warning", lifespan="off"
+            create_app(node),
+            host=host,
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            # open event streams (GET /api/v1/events) never end by themselves: on SIGTERM give
+            # requests this long, then cancel what is left so the node stops promptly
+            timeout_graceful_shutdown=3,
         )
         server = uvicorn.Server(config)
         log.info(

@@ -209,9 +209,14 @@ class Node:
         result = self.call(self.submit_block, solved)
         return solved if result.status == "accepted" else None
 
-    def set_mining(self, enabled: bool, pay_to: bytes) -> None:
-        """Start or stop continuous mining to the key hash `pay_to`."""
+    def set_mining(self, enabled: bool, pay_to: bytes, miners: int | None = None) -> None:
+        """Start or stop continuous mining to the key hash `pay_to`, with `miners` workers."""
         self.stop_mining()
+        if miners is not None and miners != self.miner.workers:
+            with self._mine_lock:  # no search runs on the old pool now
+                self.miner.close()
+                self.miner = MinerPool(miners)
+                self.miner.start()
         if enabled:
             self._mining_stop.clear()
             self._mining = threading.Thread(

@@ -1,0 +1,132 @@
+"""GET /api/v1/events: the node's events as Server-Sent Events (`block`, `tx`, `reorg`, `peer`).
+
+The node calls its listeners from its writer thread (and from peer threads); the hub hands each
+event to every subscriber's event loop with `call_soon_threadsafe`, into a bounded queue. A
+subscriber that falls so far behind that its queue fills is dropped (its stream ends; a browser's
+EventSource reconnects by itself) rather than letting memory grow. There is a cap on concurrent
+subscribers (429 past it). FastAPI sends a keep-alive comment after 15 s without an event, and
+a subscriber is removed as soon as its client goes away or the server shuts down (uvicorn ends
+open streams after its graceful-shutdown timeout, see cli/run_node.py).
+"""
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from .errors import ApiError
+
+EVENT_KINDS = frozenset({"block", "tx", "reorg", "peer"})
+MAX_SUBSCRIBERS = 64
+QUEUE_SIZE = 1_000  # events waiting for one subscriber before it is dropped
+RETRY_MS = 3_000  # how long a browser waits before it reconnects
+
+
+class Subscriber:
+    """One client's queue; everything but `__init__` runs on the client's event loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, queue_size: int) -> None:
+        self.loop = loop
+        self.queue: asyncio.Queue[tuple[str, dict[str, Any]] | None] = asyncio.Queue(queue_size)
+        self.dropped = False
+
+    def deliver(self, event: tuple[str, dict[str, Any]] | None) -> None:
+        if self.dropped:
+            return
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:  # too far behind: forget what it has not read, and end it
+            self.dropped = True
+            while not self.queue.empty():
+                self.queue.get_nowait()
+            self.queue.put_nowait(None)  # the end of the stream
+
+
+class EventHub:
+    """Registered once in `node.listeners`; fans events out to the SSE subscribers."""
+
+    def __init__(self, max_subscribers: int = MAX_SUBSCRIBERS, queue_size: int = QUEUE_SIZE):
+        self.max_subscribers = max_subscribers
+        self.queue_size = queue_size
+        self._lock = threading.Lock()  # the set is changed on the loop and read on other threads
+        self._subscribers: set[Subscriber] = set()
+
+    def __len__(self) -> int:
+        return len(self._subscribers)
+
+    def on_event(self, kind: str, data: dict[str, Any]) -> None:
+        """A node listener: any thread; never blocks and never raises."""
+        if kind not in EVENT_KINDS:
+            return
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for subscriber in subscribers:
+            try:
+                subscriber.loop.call_soon_threadsafe(subscriber.deliver, (kind, data))
+            except RuntimeError:  # its loop is closed: the server has stopped
+                self.unsubscribe(subscriber)
+
+    def subscribe(self) -> Subscriber:
+        """A new subscriber on the running loop; ApiError 429 when there are too many."""
+        with self._lock:
+            if len(self._subscribers) >= self.max_subscribers:
+                raise ApiError(
+                    429, "rate-limited", "too many clients follow the events; try again later"
+                )
+            subscriber = Subscriber(asyncio.get_running_loop(), self.queue_size)
+            self._subscribers.add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        with self._lock:
+            self._subscribers.discard(subscriber)
+
+
+def router(hub: EventHub) -> APIRouter:
+    router = APIRouter(prefix="/api/v1")
+
+    async def subscription() -> AsyncIterator[Subscriber]:
+        # a dependency, so that 429 is answered before the stream starts, and the subscriber
+        # is removed when the response ends for whatever reason (client gone, shutdown)
+        subscriber = hub.subscribe()
+        try:
+            yield subscriber
+        finally:
+            hub.unsubscribe(subscriber)
+
+    @router.get(
+        "/events",
+        response_class=EventSourceResponse,
+        summary="Follow the node's events",
+        description=(
+            "A stream of Server-Sent Events: `block` (a new tip: hash, height, blocks connected),"
+            " `tx` (a transaction entered the mempool: txid), `reorg` (blocks disconnected and"
+            " connected) and `peer`; each event's data is a JSON object."
+        ),
+        responses={
+            429: {
+                "description": "Too many subscribers",
+                # the error shape, as JSON (not as the stream's media type); errors.py makes
+                # sure the document defines ErrorBody
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+                },
+            }
+        },
+    )
+    async def get_events(
+        subscriber: Annotated[Subscriber, Depends(subscription)],
+    ) -> AsyncIterator[ServerSentEvent]:
+        yield ServerSentEvent(comment="subscribed", retry=RETRY_MS)
+        while True:
+            event = await subscriber.queue.get()
+            if event is None:
+                yield ServerSentEvent(comment="dropped: this client fell too far behind")
+                return
+            kind, data = event
+            yield ServerSentEvent(event=kind, data=data)
+
+    return router
