@@ -61,3 +61,20 @@ def test_devnet_rejects_ports_past_65535_before_starting_anything(tmp_path: Path
     assert "65535" in out.stderr
     assert "Traceback" not in out.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_listening_everywhere_needs_a_public_url(tmp_path: Path) -> None:
+    args = ["node", "--host", "0.0.0.0", "--network", "regtest", "--data-dir", str(tmp_path)]
+    out = subprocess.run(
+        [sys.executable, "-m", "pocketchain", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [
+        "error: --host 0.0.0.0 listens on every address: say where peers reach this node"
+        " with --public-url http://HOST:PORT"
+    ]
+    assert not (tmp_path / "regtest").exists()  # refused before anything was written

@@ -11,6 +11,7 @@ from .. import __version__
 from ..consensus.errors import PocketchainError
 from ..consensus.hashes import to_display
 from ..consensus.params import ChainParams, get_params
+from .errors import UserError
 
 app = typer.Typer(
     help="pocketchain: a small, real proof-of-work blockchain.",
@@ -87,6 +88,11 @@ def node(
     """
     from .run_node import run_node  # the server's imports load only for this command
 
+    if public_url is None and host in ("0.0.0.0", "::"):
+        raise UserError(
+            f"--host {host} listens on every address: say where peers reach this node"
+            " with --public-url http://HOST:PORT"
+        )
     url = public_url or f"http://{host}:{port}"
     run_node(params_of(network), host, port, data_dir, db, mine, mine_to, miners, url, peer or [])
 
