@@ -5,11 +5,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import bench_api
 import bench_chain
 import bench_mine
 import bench_node
+import bench_p2p
 import bench_validate
 
-for module in (bench_validate, bench_mine, bench_chain, bench_node):
+for module in (bench_validate, bench_mine, bench_chain, bench_node, bench_api, bench_p2p):
     for name, value in module.run().items():
         print(f"{name}: {value}", flush=True)

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..node.node import Node
 from . import admin, errors, events, metrics, peers, reading, submitting
+from .fastlane import TxFastLane
 from .limits import MAX_BODY, BodyLimit
 
 SWAGGER_UI = Path(__file__).parent / "static" / "swagger-ui"
@@ -47,18 +48,19 @@ def create_app(node: Node) -> FastAPI:
     node.listeners.append(hub.on_event)
     node.listeners.append(node_metrics.on_event)
 
-    # add_middleware puts each one outside the ones before it
-    app.add_middleware(BodyLimit, limit=MAX_BODY)
-    app.add_middleware(errors.CatchAll)
-    app.add_middleware(metrics.RequestTimer, histogram=node_metrics.requests)
-
+    app.include_router(submitting.router(node))  # first: POST /txs is the hottest route
     app.include_router(reading.router(node))
-    app.include_router(submitting.router(node))
     app.include_router(admin.router(node))
     app.include_router(peers.router(node))
     app.include_router(events.router(hub))
     app.include_router(metrics.router(node_metrics))
     _docs(app)
+
+    # add_middleware puts each one outside the ones before it
+    app.add_middleware(TxFastLane, node=node)
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
+    app.add_middleware(errors.CatchAll)
+    app.add_middleware(metrics.RequestTimer, histogram=node_metrics.requests)
     return app
 
 

@@ -68,6 +68,11 @@ class ApiError(Exception):
         self.message = message
 
 
+def reject_status(code: str) -> int:
+    """409 for what conflicts with the mempool or the chain, 400 for every other rule."""
+    return 409 if code in CONFLICT_CODES else 400
+
+
 def error_response(
     status: int, code: str, message: str, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
@@ -126,8 +131,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RejectError)
     async def rejected(_: Request, exc: RejectError) -> JSONResponse:
-        status = 409 if exc.code in CONFLICT_CODES else 400
-        return error_response(status, exc.code, exc.message)
+        return error_response(reject_status(exc.code), exc.code, exc.message)
 
     @app.exception_handler(PocketchainError)
     async def refused(_: Request, exc: PocketchainError) -> JSONResponse:

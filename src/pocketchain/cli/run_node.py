@@ -1,5 +1,6 @@
 """`pocketchain node`: the node and its HTTP server in one process, until SIGINT or SIGTERM."""
 
+import gc
 import logging
 import signal
 from pathlib import Path
@@ -47,6 +48,8 @@ def run_node(
             timeout_graceful_shutdown=3,
         )
         server = uvicorn.Server(config)
+        gc.freeze()  # the loaded block tree lives as long as the process: out of every collection
+        gc.set_threshold(20_000, 50, 100)  # fewer collections under load: shorter tail latency
         log.info(
             "%s node at http://%s:%d/ height %d, data in %s",
             params.name,
