@@ -29,7 +29,9 @@ STARTUP_BLOCKS = 10_000
 NOW = GENESIS_TIME + 10_000_000
 
 
-def _block_on(prev: Block, height: int, txs: tuple[Tx, ...], tag: bytes = b"") -> Block:
+def _block_on(
+    prev: Block, height: int, txs: tuple[Tx, ...], tag: bytes = b"", pay_to: bytes = bytes(20)
+) -> Block:
     block = assemble_block(
         REGTEST,
         prev.hash,
@@ -38,7 +40,7 @@ def _block_on(prev: Block, height: int, txs: tuple[Tx, ...], tag: bytes = b"") -
         0x207FFFFF,
         txs,
         FEE * len(txs),
-        bytes(20),
+        pay_to,
         tag,
     )
     header = solve(block.header)

@@ -11,32 +11,24 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_chain import FEE, _block_on
 from pocketchain.chain.chainstate import Chainstate
 from pocketchain.chain.sqlite import SqliteStore
 from pocketchain.consensus.block import Block
 from pocketchain.consensus.keys import key_hash, pubkey_from_secret
 from pocketchain.consensus.params import GENESIS_TIME, REGTEST
 from pocketchain.consensus.tx import TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
-from pocketchain.mining.assemble import assemble_block
-from pocketchain.mining.search import solve
 from procs import NodeProc
 
 BLOCKS = 2_000
 TXS = 100
-FEE = 1_000
 RELAYS = 20
 SECRET = (7).to_bytes(32, "big")
 KEY_HASH = key_hash(pubkey_from_secret(SECRET))
 
 
 def _block(prev: Block, height: int, txs: tuple[Tx, ...]) -> Block:
-    block = assemble_block(
-        REGTEST, prev.hash, height, GENESIS_TIME + height, 0x207FFFFF, txs, FEE * len(txs),
-        KEY_HASH, b"",
-    )  # fmt: skip
-    header = solve(block.header)
-    assert header is not None
-    return Block(header, block.txs)
+    return _block_on(prev, height, txs, pay_to=KEY_HASH)
 
 
 def _spend(prevout: OutPoint, amount: int, outputs: int) -> Tx:

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..consensus.errors import PocketchainError, RejectError
+from ..p2p.peer import PeerError
 
 log = logging.getLogger("pocketchain.api")
 
@@ -132,6 +133,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RejectError)
     async def rejected(_: Request, exc: RejectError) -> JSONResponse:
         return error_response(reject_status(exc.code), exc.code, exc.message)
+
+    @app.exception_handler(PeerError)
+    async def peer_refused(_: Request, exc: PeerError) -> JSONResponse:
+        return error_response(exc.status, exc.code, str(exc))
 
     @app.exception_handler(PocketchainError)
     async def refused(_: Request, exc: PocketchainError) -> JSONResponse:

@@ -1,13 +1,12 @@
 """Peer routes: the peer list, connecting and forgetting peers (admin), and what peers send each
 other: the handshake, announced blocks and relayed transactions (identified by X-Peer-Key)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
 from pydantic import BaseModel, Field
 
 from ..node.node import Node
-from ..p2p.peer import PeerError
 from .common import HexBody, check_token
 from .errors import ADMIN_ERROR_RESPONSES, ERROR_RESPONSES, ApiError
 
@@ -63,14 +62,6 @@ class Relayed(BaseModel):
     rejected: list[Rejected]
 
 
-def _refusals(fn: Any, *args: Any) -> Any:
-    """Run a peer manager call; its refusals become API errors."""
-    try:
-        return fn(*args)
-    except PeerError as exc:
-        raise ApiError(exc.status, exc.code, str(exc)) from None
-
-
 def router(node: Node) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["peers"])
     network = node.network
@@ -86,26 +77,26 @@ def router(node: Node) -> APIRouter:
         responses=ADMIN_ERROR_RESPONSES,
     )
     def post_peer(body: PeerUrl) -> PeerView:
-        return PeerView(**_refusals(network.connect, body.url))
+        return PeerView(**network.connect(body.url))
 
     @router.delete(
         "/peers", dependencies=[Depends(check_token(node))], responses=ADMIN_ERROR_RESPONSES
     )
     def delete_peer(url: Annotated[str, Query(max_length=300)]) -> PeerUrl:
-        if not _refusals(network.remove, url):
+        if not network.remove(url):
             raise ApiError(404, "not-found", f"no peer {url}")
         return PeerUrl(url=url)
 
     @router.post("/peers/hello", responses=ERROR_RESPONSES | ADMIN_ERROR_RESPONSES)
     def post_hello(body: Hello) -> Hello:
-        return Hello(**_refusals(network.hello, body.model_dump()))
+        return Hello(**network.hello(body.model_dump()))
 
     @router.post("/peers/blocks", responses=ADMIN_ERROR_RESPONSES)
     def post_peer_block(body: HexBody, key: PeerKey = None) -> Announced:
-        return Announced(**_refusals(network.receive_block, key, body.hex))
+        return Announced(**network.receive_block(key, body.hex))
 
     @router.post("/peers/txs", responses=ADMIN_ERROR_RESPONSES)
     def post_peer_txs(body: TxBatch, key: PeerKey = None) -> Relayed:
-        return Relayed(**_refusals(network.receive_txs, key, body.txs))
+        return Relayed(**network.receive_txs(key, body.txs))
 
     return router

@@ -9,7 +9,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from .. import __version__
-from ..chain.records import decode_undo
+from ..chain.records import block_prevouts, decode_undo
 from ..consensus.block import Block, BlockHeader
 from ..consensus.hashes import to_display
 from ..consensus.keys import encode_address, key_hash
@@ -186,10 +186,8 @@ def _fee(node: Node, block: Block, tx: Tx) -> int | None:
         return None
     undo = node.store.get_undo(block.hash)
     assert undo is not None, "every block of the active chain but genesis has undo data"
-    amounts = {outpoint: coin.amount for outpoint, coin in decode_undo(undo)}
-    for other in block.txs:
-        amounts.update((OutPoint(other.txid, n), o.amount) for n, o in enumerate(other.outputs))
-    return sum(amounts[i.prevout] for i in tx.inputs) - sum(o.amount for o in tx.outputs)
+    spent = block_prevouts(block, decode_undo(undo))
+    return sum(spent[i.prevout].amount for i in tx.inputs) - sum(o.amount for o in tx.outputs)
 
 
 def transaction(node: Node, txid: bytes) -> models.TransactionStatus:

@@ -29,7 +29,16 @@ from .index import (
     link,
     load_tree,
 )
-from .records import AddressRow, BlockWrite, PostRow, Status, TxRow, decode_undo, encode_undo
+from .records import (
+    AddressRow,
+    BlockWrite,
+    PostRow,
+    Status,
+    TxRow,
+    block_prevouts,
+    decode_undo,
+    encode_undo,
+)
 from .sigcache import SignatureCache
 from .store import SqlStore
 
@@ -418,10 +427,7 @@ class Chainstate:
 
     def _block_write(self, block: Block, entry: Entry, changes: BlockChanges) -> BlockWrite:
         """The undo data and the transaction, address and post index rows of a block."""
-        paid_by = {op: (coin.amount, coin.key_hash) for op, coin in changes.spent}
-        for tx in block.txs:
-            for i, out in enumerate(tx.outputs):
-                paid_by[OutPoint(tx.txid, i)] = (out.amount, out.key_hash)
+        paid_by = block_prevouts(block, changes.spent)
         txs: list[TxRow] = []
         addresses: list[AddressRow] = []
         posts: list[PostRow] = []

@@ -1,11 +1,13 @@
 """What the chainstate writes to storage, as plain records, and the undo data's byte format."""
 
+from collections.abc import Iterable
 from enum import IntFlag
 from typing import NamedTuple
 
+from ..consensus.block import Block
 from ..consensus.connect import Coin
 from ..consensus.serialize import Reader, i64, parse_exact, u32, varint
-from ..consensus.tx import OutPoint
+from ..consensus.tx import OutPoint, TxOut
 
 
 class Status(IntFlag):
@@ -94,3 +96,12 @@ def _read_undo(r: Reader) -> list[tuple[OutPoint, Coin]]:
 
 def decode_undo(data: bytes) -> list[tuple[OutPoint, Coin]]:
     return parse_exact(data, _read_undo)
+
+
+def block_prevouts(block: Block, spent: Iterable[tuple[OutPoint, Coin]]) -> dict[OutPoint, TxOut]:
+    """What every input of a connected block spends: the coins of earlier blocks (its undo data,
+    `spent`) and the outputs of its own transactions."""
+    outputs = {op: TxOut(coin.amount, coin.key_hash) for op, coin in spent}
+    for tx in block.txs:
+        outputs.update((OutPoint(tx.txid, n), out) for n, out in enumerate(tx.outputs))
+    return outputs

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..consensus.block import Block
 from ..consensus.errors import DecodeError, RejectError
-from ..consensus.hashes import to_display
+from ..consensus.hashes import from_display, to_display
 from ..consensus.tx import Tx
 from .client import PeerClient, ProtocolError
 from .peer import SCORE_GARBAGE, Peer, PeerError, normalize_url, scored
@@ -88,7 +88,6 @@ class PeerManager:
         ready.set()
         poller = asyncio.create_task(self._poll_forever())
         await self._stopping.wait()
-        poller.cancel()
         tasks = [poller, *self._tasks.values(), *self._background]
         for task in tasks:
             task.cancel()
@@ -195,12 +194,16 @@ class PeerManager:
 
     # -- connecting: outbound ---------------------------------------------------------------------
 
-    def connect(self, url: str) -> dict[str, Any]:
-        """POST /api/v1/peers: shake hands with `url` now; its view, or PeerError."""
-        url = normalize_url(url)
+    def _peer_url(self, text: str) -> str:
+        """A peer's normalized URL; PeerError for a malformed one or this node's own."""
+        url = normalize_url(text)
         if url == self.public_url:
             raise PeerError(400, "self-connection", "that URL is this node")
-        return dict(self._call(self._connect(url), CONNECT_TIMEOUT))
+        return url
+
+    def connect(self, url: str) -> dict[str, Any]:
+        """POST /api/v1/peers: shake hands with `url` now; its view, or PeerError."""
+        return dict(self._call(self._connect(self._peer_url(url)), CONNECT_TIMEOUT))
 
     async def _connect(self, url: str) -> dict[str, Any]:
         known = url in self.peers
@@ -225,11 +228,16 @@ class PeerManager:
         peer.key_out = str(answer["key"])
         peer.verified = True
         peer.seen(answer, time.time())
+        self._now_connected(peer, was)
+        self._maybe_sync(peer)
+        peer.wake.set()
+
+    def _now_connected(self, peer: Peer, was: bool) -> None:
+        """A handshake or poll succeeded: if the peer was not connected, say so, wake its sender."""
         if not was:
             log.info("connected to %s (height %s)", peer.url, peer.height)
             self._emit("connected", peer)
-        self._maybe_sync(peer)
-        peer.wake.set()
+            peer.wake.set()
 
     def remove(self, url: str) -> bool:
         """DELETE /api/v1/peers: forget a peer; False if unknown."""
@@ -251,9 +259,7 @@ class PeerManager:
     def hello(self, theirs: dict[str, Any]) -> dict[str, Any]:
         """POST /api/v1/peers/hello: a node asks to be our peer; our side of the handshake."""
         self._check_chain(theirs)
-        url = normalize_url(str(theirs["url"]))
-        if url == self.public_url:
-            raise PeerError(400, "self-connection", "that URL is this node")
+        url = self._peer_url(str(theirs["url"]))
         peer = self.peers.get(url) or self._add(url)
         if peer.banned(time.time()):
             raise PeerError(403, "banned", "this peer is banned for misbehaving")
@@ -295,10 +301,7 @@ class PeerManager:
             self._check_chain(status)
             peer.seen(status, time.time())
             peer.verified = True
-            if not was:
-                log.info("connected to %s (height %s)", peer.url, peer.height)
-                self._emit("connected", peer)
-                peer.wake.set()
+            self._now_connected(peer, was)
             self._maybe_sync(peer)
         except PeerError as exc:
             if exc.code in ("bad-genesis", "bad-network"):
@@ -432,7 +435,7 @@ class PeerManager:
         if kind == "block":
             self._soon(self._wake_all)
         elif kind == "tx":
-            self._new_txs.append(bytes.fromhex(data["txid"])[::-1])
+            self._new_txs.append(from_display(data["txid"]))
             if not self._flush_scheduled:
                 self._flush_scheduled = True
                 self._soon(self._flush_soon)
