@@ -1,10 +1,15 @@
 """mempool_*: admission, coinbase maturity, resurrection on reorg, eviction, persistence."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from coins import address, spend_hex
 from framework import NodeError, TestNode
 
-from pocketchain.consensus.tx import COIN
+from builders import kh, secret
+from pocketchain.consensus.hashes import from_display, to_display
+from pocketchain.consensus.params import REGTEST
+from pocketchain.consensus.tx import COIN, TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
 
 
 def coinbase_of(node: TestNode, block_hash: str) -> str:
@@ -82,3 +87,48 @@ def test_mempool_persist_across_a_clean_restart(funded) -> None:
     (block,) = node.mine(1)
     assert mempool_txids(node) == set()
     assert node.api("GET", f"/blocks/{block}")["txs"][1]["data"] == "still here"
+
+
+def test_mempool_concurrent_submissions_each_get_their_own_answer(funded) -> None:
+    """Many clients at once (the node hands their transactions to its writer in batches): each
+    request is answered for its own transaction, duplicates and double spends included."""
+    node, coinbase = funded
+    node.mine(1)
+    fanout = sign_tx(
+        Tx(
+            TX_VERSION,
+            (TxIn(OutPoint(from_display(coinbase), 0), b"", b""),),
+            tuple(TxOut(COIN, kh(1)) for _ in range(40)),
+        ),
+        (secret(0),),
+        REGTEST.magic,
+    )
+    submit(node, fanout.raw.hex())
+    node.mine(1)
+    fanout_txid = to_display(fanout.txid)
+    spends = [spend_hex(fanout_txid, n, COIN - 1000, to=2, key=1) for n in range(40)]
+    rivals = [spend_hex(fanout_txid, n, COIN - 2000, to=3, key=1) for n in range(0, 40, 4)]
+    bad_key = [spend_hex(fanout_txid, n, COIN - 1000, to=2, key=7) for n in range(2, 40, 8)]
+    requests = spends + spends[:10] + rivals + bad_key
+
+    def post(raw: str) -> tuple[int, dict]:
+        response = node.http.post("/api/v1/txs", json={"hex": raw})
+        return response.status_code, response.json()
+
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(post, [raw for _, raw in requests]))
+
+    accepted = mempool_txids(node)
+    assert len(accepted) == 40  # each output spent once
+    assert accepted <= {txid for txid, _ in spends + rivals}
+    uncontested = {txid for n, (txid, _) in enumerate(spends) if n % 4 and n % 8 != 2}
+    assert uncontested <= accepted
+    taken: dict[str, int] = {}  # txid: how many of its requests were answered 201
+    for (txid, _), (status, body) in zip(requests, answers, strict=True):
+        if txid in accepted:  # 201 for the first request, 200 for a copy
+            assert body == {"txid": txid} and status in (200, 201)
+            taken[txid] = taken.get(txid, 0) + (status == 201)
+        else:  # a rival of an accepted spend, or not signed by the output's key
+            refusal = (status, body["error"]["code"])
+            assert refusal in {(409, "txn-mempool-conflict"), (400, "bad-pubkey")}
+    assert taken == dict.fromkeys(accepted, 1)

@@ -204,9 +204,14 @@ def test_coinbase_maturity(pool: Mempool, coins: Coins, view: Coins) -> None:
 
 
 def test_already_confirmed(pool: Mempool, coins: Coins, view: Coins) -> None:
-    tx = pay(view, [ops(coins)[0]], 1_000)
-    confirmed = {**coins, **outputs_of(tx, TIP)}
+    spent = ops(coins)[0]
+    tx = pay(view, [spent], 1_000)
+    # in its block it spent its input and created its outputs
+    confirmed = {op: coin for op, coin in coins.items() if op != spent} | outputs_of(tx, TIP)
     assert_refused(pool, "txn-already-known", tx, confirmed)
+    # its input spent by another transaction instead: no more than missing
+    other = {op: coin for op, coin in coins.items() if op != spent}
+    assert_refused(pool, "bad-txns-inputs-missingorspent", tx, other)
 
 
 def test_min_fee_rate(pool: Mempool, coins: Coins, view: Coins) -> None:

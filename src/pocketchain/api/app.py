@@ -1,9 +1,10 @@
 """The node's HTTP API: one FastAPI app with the reading, submitting, admin, peer and event
 routers, Prometheus metrics at /metrics and interactive docs at /docs.
 
-Middleware, outermost first: the request timer (metrics), the catch-all that turns a bug into a
-logged 500 `internal-error`, and the body size limit; inside them Starlette's exception
-middleware maps every error raised by a route to the error shape of CONTRACT section 4.
+Middleware, outermost first: the catch-all that turns a bug into a logged 500 `internal-error`,
+the fast lane for POST /api/v1/txs, the request timer (metrics) and the body size limit; inside
+them Starlette's exception middleware maps every error raised by a route to the error shape of
+CONTRACT section 4.
 """
 
 from pathlib import Path
@@ -18,6 +19,7 @@ from .. import __version__
 from ..node.node import Node
 from . import admin, errors, events, metrics, peers, reading, submitting
 from .fastlane import TxFastLane
+from .intake import TxIntake
 from .limits import MAX_BODY, BodyLimit
 
 SWAGGER_UI = Path(__file__).parent / "static" / "swagger-ui"
@@ -48,7 +50,8 @@ def create_app(node: Node) -> FastAPI:
     node.listeners.append(hub.on_event)
     node.listeners.append(node_metrics.on_event)
 
-    app.include_router(submitting.router(node))  # first: POST /txs is the hottest route
+    intake = TxIntake(node)
+    app.include_router(submitting.router(node, intake))  # first: POST /txs is the hottest route
     app.include_router(reading.router(node))
     app.include_router(admin.router(node))
     app.include_router(peers.router(node))
@@ -57,10 +60,10 @@ def create_app(node: Node) -> FastAPI:
     _docs(app)
 
     # add_middleware puts each one outside the ones before it
-    app.add_middleware(TxFastLane, node=node)
     app.add_middleware(BodyLimit, limit=MAX_BODY)
-    app.add_middleware(errors.CatchAll)
     app.add_middleware(metrics.RequestTimer, histogram=node_metrics.requests)
+    app.add_middleware(TxFastLane, intake=intake, histogram=node_metrics.requests)
+    app.add_middleware(errors.CatchAll)
     return app
 
 

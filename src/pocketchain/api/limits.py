@@ -35,7 +35,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = _content_length(scope)
+        length = content_length(scope)
         if length is not None and length > self.limit:
             await self._refuse(scope, receive, send)
             return
@@ -74,7 +74,7 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-def _content_length(scope: Scope) -> int | None:
+def content_length(scope: Scope) -> int | None:
     """The announced body length; None when there is none (or it is not a number, which the
     HTTP server itself refuses)."""
     for name, value in scope.get("headers", ()):

@@ -8,13 +8,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StrictInt, StrictStr
 
 from ..consensus.block import Block
-from ..consensus.errors import RejectError
 from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address
 from ..consensus.tx import OutPoint, Tx, TxIn, TxOut
 from ..node.node import Node
 from .common import HexBody, decode_hex
 from .errors import ERROR_RESPONSES, ApiError
+from .intake import TxIntake
 
 U32_MAX = 0xFFFF_FFFF
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1
@@ -95,18 +95,7 @@ TxBody = Annotated[
 ]
 
 
-async def submit_tx(node: Node, tx: Tx) -> tuple[int, dict[str, str]]:
-    """Hand a transaction to the writer: 201 when new, 200 when already in the mempool."""
-    try:
-        await node.acall(node.submit_tx, tx)
-    except RejectError as exc:
-        if exc.code == "txn-already-in-mempool":
-            return 200, {"txid": to_display(tx.txid)}
-        raise
-    return 201, {"txid": to_display(tx.txid)}
-
-
-def router(node: Node) -> APIRouter:
+def router(node: Node, intake: TxIntake) -> APIRouter:
     router = APIRouter(prefix="/api/v1")
 
     @router.post(
@@ -140,7 +129,7 @@ def router(node: Node) -> APIRouter:
             tx = Tx.parse(decode_hex(body))
         else:
             tx = tx_from_json(body, node.params.hrp)
-        status, answer = await submit_tx(node, tx)
-        return JSONResponse(answer, status)
+        status = await intake.accept(tx)
+        return JSONResponse({"txid": to_display(tx.txid)}, status)
 
     return router

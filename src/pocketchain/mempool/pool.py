@@ -195,12 +195,20 @@ class Mempool:
                     "txn-mempool-conflict",
                     f"input {txin.prevout} is already spent by {to_display(other)} in the pool",
                 )
-        if any(coins.get(OutPoint(txid, n)) is not None for n in range(len(tx.outputs))):
-            raise RejectError("txn-already-known", f"{to_display(txid)} is already confirmed")
         spend_height = tip_height + 1
-        fee, spent = check_tx_inputs(
-            tx, self._coin_view(coins, spend_height), spend_height, self.params
-        )
+        try:
+            fee, spent = check_tx_inputs(
+                tx, self._coin_view(coins, spend_height), spend_height, self.params
+            )
+        except RejectError as exc:
+            # Core: only when an input is gone can the transaction itself be confirmed already
+            if exc.code == "bad-txns-inputs-missingorspent" and any(
+                coins.get(OutPoint(txid, n)) is not None for n in range(len(tx.outputs))
+            ):
+                raise RejectError(
+                    "txn-already-known", f"{to_display(txid)} is already confirmed"
+                ) from None
+            raise
         if verify:
             check_signatures(tx, spent, self.params.magic)
         size = tx.size

@@ -83,9 +83,10 @@ class Node:
         """Run `fn(*args)` on the writer thread and wait for its result (or exception)."""
         return self._writer.submit(fn, *args).result()
 
-    async def acall(self, fn: Callable[..., T], *args: Any) -> T:
-        """`call` for coroutines: await the writer without blocking the event loop."""
-        return await asyncio.wrap_future(self._writer.submit(fn, *args))
+    def acall(self, fn: Callable[..., T], *args: Any) -> "asyncio.Future[T]":
+        """`call` for the running event loop: a future to await, done when the writer has run
+        `fn(*args)`; the loop is not blocked meanwhile."""
+        return asyncio.wrap_future(self._writer.submit(fn, *args))
 
     def _emit(self, kind: str, data: dict[str, Any]) -> None:
         """Tell every listener: `block`, `reorg`, `tx`, `peer` or `rejected` (from any thread)."""
@@ -165,6 +166,18 @@ class Node:
             self._stale.set()  # a template with them would pay twice as much: start again
         self._emit("tx", {"txid": to_display(tx.txid)})
         return entry
+
+    def submit_txs(self, txs: list[Tx]) -> list[RejectError | None]:
+        """`submit_tx` for each transaction in turn: None where accepted, else why not."""
+        errors: list[RejectError | None] = []
+        for tx in txs:
+            try:
+                self.submit_tx(tx)
+            except RejectError as exc:
+                errors.append(exc)
+            else:
+                errors.append(None)
+        return errors
 
     def template(self, pay_to: bytes) -> Block:
         """A block to mine on the tip: mempool transactions by fee rate, coinbase to `pay_to`."""

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Coroutine
 from typing import Any
 
 from ..consensus.block import Block
@@ -115,8 +115,8 @@ class PeerManager:
         self._soon(self._start_sender, peer)
         return peer
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        """Run a coroutine in the background on the loop, keeping a reference until it ends."""
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        """Await `coro` in the background on the loop, keeping a reference until it ends."""
         task = asyncio.ensure_future(coro)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
