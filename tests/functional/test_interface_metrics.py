@@ -99,8 +99,13 @@ def test_request_durations_by_route_template(nodes) -> None:
         node.http.get("/api/v1/status")
     for path in (f"/api/v1/blocks/{tip}", f"/api/v1/blocks/{'00' * 32}", "/nope", "/nope/2"):
         node.http.get(path)
+    _, unknown_coin = spend_hex("11" * 32, 0, COIN, 1, key=0)
+    for body in ({"hex": unknown_coin}, {"hex": unknown_coin}, {"hex": "zz"}):
+        assert node.http.post("/api/v1/txs", json=body).status_code in (400, 409)
     samples = scrape(node)
     count = "pocketchain_http_request_duration_seconds_count"
+    # a transaction's hex or anything else: each request timed once under the route's template
+    assert value(samples, count, method="POST", route="/api/v1/txs") == 3
     assert value(samples, count, method="GET", route="/api/v1/status") >= 5
     assert value(samples, count, method="GET", route="/api/v1/blocks/{block_hash}") == 2
     assert value(samples, count, method="GET", route="unmatched") == 2
