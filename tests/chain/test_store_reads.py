@@ -141,9 +141,9 @@ def test_address_history_newest_first(scene: Scene) -> None:
     store = scene.chain.store
     a, b, c, d = scene.a.txid, scene.b.txid, scene.c.txid, scene.d.txid
     one = [
-        AddressRow(kh(1), c, 102, 0, 49 * COIN),
-        AddressRow(kh(1), b, 102, 40 * COIN, 0),
-        AddressRow(kh(1), a, 102, 49 * COIN, 0),
+        AddressRow(kh(1), c, 102, 3, 0, 49 * COIN),
+        AddressRow(kh(1), b, 102, 2, 40 * COIN, 0),
+        AddressRow(kh(1), a, 102, 1, 49 * COIN, 0),
     ]
     assert store.address_history(kh(1), 10) == one
     assert store.address_history(kh(1), 1) == one[:1]

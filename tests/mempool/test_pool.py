@@ -118,6 +118,7 @@ def check_invariants(pool: Mempool, coins: CoinSource) -> None:
         assert all(p in chosen for p in pool.parents(entry.txid))
         chosen.add(entry.txid)
     assert chosen == seen
+    assert pool.fee_rate_for(pool.bytes) == pool.min_fee_rate  # everything fits
 
 
 # -- admission ------------------------------------------------------------------------------------
@@ -351,6 +352,59 @@ def test_select_rescores_after_an_ancestor_is_chosen(
     for tx in (p, rich, poor, middle):
         pool.accept(tx, coins, TIP)
     assert [e.tx for e in pool.select(10_000)] == [p, rich, middle, poor]
+
+
+# -- fee-rate estimate ----------------------------------------------------------------------------
+
+
+def test_fee_rate_for_is_the_floor_while_the_pool_fits(coins: Coins, view: Coins) -> None:
+    pool = make_pool(min_fee_rate=3)
+    assert pool.fee_rate_for(1_000) == 3  # empty
+    for prevout, rate in zip(ops(coins), [3, 50, 7], strict=False):
+        pool.accept(at_rate(view, prevout, rate), coins, TIP)
+    assert pool.fee_rate_for(pool.bytes) == 3
+    assert pool.fee_rate_for(pool.bytes - 1) == 8  # the 3-per-byte tx left out: beat the 7
+
+
+def test_fee_rate_for_beats_the_last_tx_that_fits(pool: Mempool, coins: Coins, view: Coins) -> None:
+    prevouts = ops(coins)
+    txs = [at_rate(view, p, r) for p, r in zip(prevouts, [3, 10, 1, 7], strict=False)]
+    above_five = pay(view, [prevouts[4]], 5 * txs[0].size + 1)  # 5.0something per byte
+    size = txs[0].size
+    assert {tx.size for tx in [*txs, above_five]} == {size}
+    for tx in [*txs, above_five]:
+        pool.accept(tx, coins, TIP)
+    assert pool.fee_rate_for(size) == 11
+    assert pool.fee_rate_for(2 * size) == 8
+    assert pool.fee_rate_for(3 * size) == 6  # one more than 5.0something
+    assert pool.fee_rate_for(4 * size) == 4
+    assert pool.fee_rate_for(size - 1) == 1  # nothing fits: the floor
+    # a new tx at the estimate makes the block, ahead of the one it beats
+    newcomer = at_rate(view, prevouts[5], pool.fee_rate_for(2 * size))
+    pool.accept(newcomer, coins, TIP)
+    assert [e.tx for e in pool.select(2 * size)] == [txs[1], newcomer]
+
+
+def test_fee_rate_for_counts_a_parent_paid_by_its_child(
+    pool: Mempool, coins: Coins, view: Coins
+) -> None:
+    a, b, c = ops(coins)[:3]
+    parent = at_rate(view, a, 1)
+    child = at_rate(view, out(parent), 41)  # the package pays 21 per byte
+    middle = at_rate(view, b, 30)
+    low = at_rate(view, c, 2)
+    for tx in (parent, child, middle, low):
+        pool.accept(tx, coins, TIP)
+    size = parent.size
+    assert [e.tx for e in pool.select(3 * size)] == [middle, parent, child]
+    assert pool.fee_rate_for(3 * size) == 22  # the package's rate, not its members'
+
+
+def test_fee_rate_for_is_never_below_the_floor(pool: Mempool, coins: Coins, view: Coins) -> None:
+    for prevout, rate in zip(ops(coins), [2, 3, 4], strict=False):
+        pool.accept(at_rate(view, prevout, rate), coins, TIP)
+    pool.min_fee_rate = 10  # raised after they came in
+    assert pool.fee_rate_for(pool.bytes - 1) == 10
 
 
 # -- eviction -------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..node.node import Node
-from . import admin, errors, events, metrics, peers, reading, submitting
+from . import admin, errors, events, faucet, metrics, peers, reading, submitting
 from .fastlane import TxFastLane
 from .intake import TxIntake
 from .limits import MAX_BODY, BodyLimit
@@ -54,6 +54,8 @@ def create_app(node: Node) -> FastAPI:
     app.include_router(submitting.router(node, intake))  # first: POST /txs is the hottest route
     app.include_router(reading.router(node))
     app.include_router(admin.router(node))
+    if node.params.name != "main":  # CONTRACT section 4: the faucet is for regtest and devnet
+        app.include_router(faucet.router(node))
     app.include_router(peers.router(node))
     app.include_router(events.router(hub))
     app.include_router(metrics.router(node_metrics))

@@ -111,6 +111,13 @@ class Mempool(BaseModel):
     txs: list[MempoolTransaction] = Field(description="highest fee rate first")
 
 
+class FeeRates(BaseModel):
+    min_fee_rate: int = Field(description="base units per byte: the mempool takes nothing less")
+    fee_rate: int = Field(
+        description="base units per byte a new transaction should pay to be in the next block"
+    )
+
+
 class TransactionStatus(Transaction):
     status: Literal["mempool", "confirmed"]
     block: Hash | None = Field(description="the block that confirms it; null in the mempool")
@@ -171,6 +178,7 @@ class AddressTx(BaseModel):
     txid: Hash
     height: int | None = Field(description="null in the mempool")
     block: Hash | None
+    position: int | None = Field(description="its place in the block; null in the mempool")
     time: int = Field(description="the block's time, or when the mempool took it")
     received: Amount
     sent: Amount

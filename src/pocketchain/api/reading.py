@@ -10,7 +10,8 @@ from fastapi import APIRouter, Path, Query
 
 from ..chain.chainstate import MAX_HEADERS
 from ..consensus.keys import decode_address
-from ..node.node import Node
+from ..consensus.params import MAX_BLOCK_SIZE
+from ..node.node import COINBASE_RESERVE, Node
 from . import models, views
 from .common import parse_hash
 from .errors import ERROR_RESPONSES, ApiError
@@ -18,6 +19,7 @@ from .errors import ERROR_RESPONSES, ApiError
 MAX_RAW_BLOCKS = 64  # blocks a peer may fetch in one request
 MAX_LOCATOR = 101  # Core: MAX_LOCATOR_SZ
 MAX_OFFSET = 1_000_000_000
+TEMPLATE_BYTES = MAX_BLOCK_SIZE - COINBASE_RESERVE  # the room node.template fills
 
 HashParam = Annotated[str, Path(description="64 hex characters, display order")]
 AddressParam = Annotated[str, Path(description="a bech32m address of this network")]
@@ -123,6 +125,20 @@ def router(node: Node) -> APIRouter:
     def get_tx_proof(txid: HashParam) -> models.MerkleProof:
         """The merkle branch from a confirmed transaction to its block's merkle root."""
         return node.call(views.proof, node, parse_hash(txid))
+
+    @router.get("/fees", summary="Fee rates for a new transaction")
+    def get_fees() -> models.FeeRates:
+        """The mempool's floor, and the rate that gets a new transaction into the next block:
+        the floor while the whole pool fits in one block, else just above the lowest rate the
+        block takes."""
+
+        def fees() -> models.FeeRates:
+            pool = node.mempool
+            return models.FeeRates(
+                min_fee_rate=pool.min_fee_rate, fee_rate=pool.fee_rate_for(TEMPLATE_BYTES)
+            )
+
+        return node.call(fees)
 
     @router.get("/mempool")
     def get_mempool(limit: Annotated[int, Query(ge=1, le=500)] = 100) -> models.Mempool:

@@ -440,7 +440,7 @@ class Chainstate:
             for amount, key_hash in spent_from:
                 flows.setdefault(key_hash, [0, 0])[1] += amount
             addresses += (
-                AddressRow(kh, tx.txid, entry.height, received, sent)
+                AddressRow(kh, tx.txid, entry.height, position, received, sent)
                 for kh, (received, sent) in flows.items()
             )
             if tx.data and spent_from:

@@ -44,6 +44,7 @@ class AddressRow(NamedTuple):
     key_hash: bytes
     txid: bytes
     height: int
+    position: int  # in its block (read from the txs table, not stored twice)
     received: int
     sent: int
 

@@ -208,7 +208,7 @@ class SqlStore:
                     "INSERT INTO address_txs (key_hash, txid, height, received, sent)"
                     " VALUES (?, ?, ?, ?, ?)"
                 ),
-                w.addresses,
+                [(a.key_hash, a.txid, a.height, a.received, a.sent) for a in w.addresses],
             )
             cur.executemany(
                 self._sql(
@@ -331,14 +331,15 @@ class SqlStore:
     ) -> list[AddressRow]:
         """A page of the transactions touching `key_hash`, newest first (see `_newest_first`)."""
         rows = self._newest_first(
-            "SELECT a.key_hash, a.txid, a.height, a.received, a.sent FROM address_txs a"
+            "SELECT a.key_hash, a.txid, a.height, t.position, a.received, a.sent"
+            " FROM address_txs a"
             " JOIN txs t ON t.txid = a.txid",
             ["a.key_hash = ?"],
             [key_hash],
             limit,
             before,
         )
-        return [AddressRow(bytes(k), bytes(t), h, r, s) for k, t, h, r, s in rows]
+        return [AddressRow(bytes(k), bytes(t), h, p, r, s) for k, t, h, p, r, s in rows]
 
     def recent_posts(self, limit: int, before: tuple[int, int] | None = None) -> list[PostRow]:
         """A page of the posts on the active chain, newest first (see `_newest_first`)."""

@@ -2,7 +2,6 @@
 
 import logging
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,8 +9,9 @@ import typer
 from .. import __version__
 from ..consensus.errors import PocketchainError
 from ..consensus.hashes import to_display
-from ..consensus.params import ChainParams, get_params
+from . import wallet_cmds
 from .errors import UserError
+from .options import DEFAULT_DATA_DIR, DEFAULT_NODE, DataDir, Network, NodeUrl, Token, params_of
 
 app = typer.Typer(
     help="pocketchain: a small, real proof-of-work blockchain.",
@@ -21,16 +21,8 @@ app = typer.Typer(
 )
 chain_app = typer.Typer(help="Work on the stored chain.", no_args_is_help=True)
 app.add_typer(chain_app, name="chain")
-
-DEFAULT_DATA_DIR = Path.home() / ".pocketchain"
-DEFAULT_NODE = "http://127.0.0.1:5000"
-
-Network = Annotated[str, typer.Option("--network", help="regtest, devnet or main.")]
-DataDir = Annotated[Path, typer.Option("--data-dir", help="Where each network keeps its data.")]
-NodeUrl = Annotated[str, typer.Option("--node", help="The node's base URL.")]
-Token = Annotated[
-    str | None, typer.Option("--token", help="Admin token (default: read from the data dir).")
-]
+app.add_typer(wallet_cmds.app, name="wallet")
+app.command("post")(wallet_cmds.post_cmd)
 
 
 def _print_version(value: bool) -> None:
@@ -49,13 +41,6 @@ def root(
     ] = False,
 ) -> None:
     """pocketchain: a small, real proof-of-work blockchain."""
-
-
-def params_of(network: str) -> ChainParams:
-    try:
-        return get_params(network)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--network") from None
 
 
 @app.command()
@@ -134,7 +119,7 @@ def mine_cmd(
 
     Example: pocketchain mine --blocks 101 --network regtest
     """
-    from .client import NodeClient, local_token
+    from ..wallet.client import NodeClient, local_token
 
     client = NodeClient(node_url, network, token or local_token(data_dir, network))
     client.check_network()

@@ -10,6 +10,7 @@ validation.cpp; the block template order follows BlockAssembler::addPackageTxs i
 """
 
 import heapq
+import math
 import time
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
@@ -399,6 +400,22 @@ class Mempool:
         ancestors over their sizes, so a high-fee child pulls in its low-fee parent
         (Core: BlockAssembler::addPackageTxs with the modified-entry scores).
         """
+        return [entry for _, package in self._packages(max_bytes) for entry in package]
+
+    def fee_rate_for(self, block_bytes: int) -> int:
+        """The whole fee rate (base units per byte) a new transaction needs to make a block of
+        `block_bytes` made now: the pool's floor when every pool tx fits, else one more than the
+        lowest package rate `select` still takes, so the new tx would be taken before that
+        package (Core: estimatesmartfee learns from past blocks; this looks at the next one).
+        """
+        if self._size <= block_bytes:
+            return self.min_fee_rate
+        # nothing fits (a block smaller than any package): any rate over the floor will do
+        lowest = min((rate for rate, _ in self._packages(block_bytes)), default=0.0)
+        return max(self.min_fee_rate, math.floor(lowest) + 1)
+
+    def _packages(self, max_bytes: int) -> list[tuple[float, list[MempoolEntry]]]:
+        """`select`'s choice as (package fee rate, members parents first), in the order chosen."""
         ancestors = {txid: self.ancestors(txid) for txid in self._entries}
         chosen: set[bytes] = set()
         version: dict[bytes, int] = dict.fromkeys(self._entries, 0)
@@ -414,10 +431,10 @@ class Mempool:
 
         for txid in self._entries:
             push(txid)
-        result: list[MempoolEntry] = []
+        result: list[tuple[float, list[MempoolEntry]]] = []
         used = 0
         while heap:
-            _, _, ver, txid = heapq.heappop(heap)
+            neg_rate, _, ver, txid = heapq.heappop(heap)
             if txid in chosen or ver != version[txid]:
                 continue  # already in, or its score changed since this was pushed
             members = sorted(package(txid), key=self._seq.__getitem__)
@@ -426,7 +443,7 @@ class Mempool:
                 continue
             used += size
             chosen.update(members)
-            result += (self._entries[m] for m in members)
+            result.append((-neg_rate, [self._entries[m] for m in members]))
             touched = {d for m in members for d in self.descendants(m)} - chosen
             for d in touched:  # their packages just got smaller: score them again
                 version[d] += 1

@@ -1,4 +1,4 @@
-"""A small HTTP client for the commands that talk to a node."""
+"""A small HTTP client for the wallet and the commands that talk to a node."""
 
 from pathlib import Path
 from typing import Any
@@ -6,9 +6,18 @@ from typing import Any
 import httpx
 
 from ..node.keyfiles import TOKEN_FILE
-from .errors import UserError
+from .errors import WalletError
 
 TIMEOUT = httpx.Timeout(10.0, read=None)  # mining many blocks may take a while to answer
+
+
+class NodeRefusedError(WalletError):
+    """The node answered with an error: its HTTP status, stable code and message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"node refused: {message} ({code})")
+        self.status = status
+        self.code = code
 
 
 class NodeClient:
@@ -23,22 +32,25 @@ class NodeClient:
         try:
             response = self.http.request(method, "/api/v1" + path, headers=headers, **kwargs)
         except httpx.HTTPError as exc:
-            raise UserError(f"node unreachable at {self.url}: {exc}") from None
+            raise WalletError(f"node unreachable at {self.url}: {exc}") from None
         try:
             body = response.json()
         except ValueError:
             body = None
         if response.status_code >= 400:
             error = body.get("error", {}) if isinstance(body, dict) else {}
-            message = error.get("message") or response.reason_phrase
-            raise UserError(f"node refused: {message} ({error.get('code', response.status_code)})")
+            raise NodeRefusedError(
+                response.status_code,
+                str(error.get("code", response.status_code)),
+                str(error.get("message") or response.reason_phrase),
+            )
         return body
 
     def check_network(self) -> dict[str, Any]:
         """The node's status, after checking it serves the network we expect."""
         status: dict[str, Any] = self.request("GET", "/status")
         if status.get("network") != self.network:
-            raise UserError(
+            raise WalletError(
                 f"the node at {self.url} serves {status.get('network')!r}, not {self.network!r}"
                 " (use --network)"
             )

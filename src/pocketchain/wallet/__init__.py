@@ -1,0 +1,1 @@
+"""The wallet: keys from a recovery phrase, an encrypted wallet file, amounts in coins."""
