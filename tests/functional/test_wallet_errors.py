@@ -68,6 +68,8 @@ def test_wallet_refuses_bad_input_with_one_line(funded, tmp_path: Path) -> None:
         ("post", "x" * 513): "512",
         ("post", "é" * 257): "512",  # 514 bytes of UTF-8
         ("post", "   "): "text",
+        ("wallet", "faucet", "0"): "more than zero",
+        ("wallet", "faucet", "101"): "bad-amount",  # the node's limit
     }
     for args, expected in refusals.items():
         line = wallet.refused(*args)

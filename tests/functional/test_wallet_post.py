@@ -18,7 +18,12 @@ def test_wallet_post(nodes, tmp_path: Path) -> None:
     node.mine(101)  # to the node's own key: the faucet's coins
     author = CliWallet(tmp_path / "author.json", node)
     address, _ = author.create()
-    node.api("POST", "/faucet", json={"address": address})
+    faucet_txid = author.ok("wallet", "faucet")
+    assert node.api("GET", f"/txs/{faucet_txid}")["outputs"][0] == {
+        "amount": 10 * COIN,
+        "address": address,
+    }
+    assert "insufficient funds" in author.refused("post", "too soon")  # unconfirmed, not ours
     node.mine(1)  # coins from others are spent once confirmed
     text = "hello, chain — ünïcode too"
     txid = author.ok("post", text)

@@ -32,7 +32,7 @@ class CliWallet:
         secret = passphrase if passphrase is not None else self.passphrase
         if secret is not None:
             env["POCKETCHAIN_PASSPHRASE"] = secret
-        talks_to_node = args[0] == "post" or args[1] in ("balance", "history", "send", "import")
+        talks_to_node = args[0] == "post" or args[1] not in ("create", "address")
         node = ["--node", self.node.url] if talks_to_node else []
         argv = [str(EXE), *args, "--wallet", str(self.path), "--network", "regtest", *node]
         return subprocess.run(

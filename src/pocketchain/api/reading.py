@@ -10,8 +10,7 @@ from fastapi import APIRouter, Path, Query
 
 from ..chain.chainstate import MAX_HEADERS
 from ..consensus.keys import decode_address
-from ..consensus.params import MAX_BLOCK_SIZE
-from ..node.node import COINBASE_RESERVE, Node
+from ..node.node import TEMPLATE_BYTES, Node
 from . import models, views
 from .common import parse_hash
 from .errors import ERROR_RESPONSES, ApiError
@@ -19,7 +18,6 @@ from .errors import ERROR_RESPONSES, ApiError
 MAX_RAW_BLOCKS = 64  # blocks a peer may fetch in one request
 MAX_LOCATOR = 101  # Core: MAX_LOCATOR_SZ
 MAX_OFFSET = 1_000_000_000
-TEMPLATE_BYTES = MAX_BLOCK_SIZE - COINBASE_RESERVE  # the room node.template fills
 
 HashParam = Annotated[str, Path(description="64 hex characters, display order")]
 AddressParam = Annotated[str, Path(description="a bech32m address of this network")]

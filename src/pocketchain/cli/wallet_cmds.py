@@ -279,6 +279,30 @@ def history_cmd(
     Console().print(table)
 
 
+@app.command(context_settings={"ignore_unknown_options": True})
+def faucet(
+    amount: Annotated[
+        str | None, typer.Argument(help="In coins (default: what the node gives, 10).")
+    ] = None,
+    wallet_file: WalletFile = None,
+    node_url: NodeUrl = DEFAULT_NODE,
+    token: Token = None,
+    network: Network = "devnet",
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Ask a regtest or devnet node for coins to the current receiving address; print the txid.
+
+    The coins are spendable once a block has them. Example: pocketchain wallet faucet 5
+    """
+    body = {} if amount is None else {"amount": parse_amount(amount)}
+    ctx = Context(network, data_dir, wallet_file, node_url, token)
+    wallet = ctx.open()
+    to = wallet.address(RECEIVE, wallet.issued[RECEIVE] - 1)
+    paid = ctx.client().request("POST", "/faucet", json=body | {"address": to})
+    typer.echo(f"{ctx.coins(paid['amount'])} on the way to {to}", err=True)
+    typer.echo(paid["txid"])
+
+
 # "-1" is an amount to refuse, not an unknown option
 @app.command(context_settings={"ignore_unknown_options": True})
 def send(

@@ -34,6 +34,7 @@ from .keyfiles import load_or_create_miner_key, load_or_create_token
 log = logging.getLogger("pocketchain.node")
 T = TypeVar("T")
 COINBASE_RESERVE = 1_000  # bytes of a block kept for the header and the coinbase
+TEMPLATE_BYTES = MAX_BLOCK_SIZE - COINBASE_RESERVE  # what a template's transactions may fill
 
 
 def default_miners() -> int:
@@ -183,7 +184,7 @@ class Node:
     def template(self, pay_to: bytes) -> Block:
         """A block to mine on the tip: mempool transactions by fee rate, coinbase to `pay_to`."""
         tip = self.chain.tip
-        entries = self.mempool.select(MAX_BLOCK_SIZE - COINBASE_RESERVE)
+        entries = self.mempool.select(TEMPLATE_BYTES)
         bits = next_bits(self.params, tip.height, tip.header.bits, tip.time_at)
         block_time = max(int(time.time()), tip.median_time_past() + 1)
         txs = tuple(e.tx for e in entries)
