@@ -135,7 +135,7 @@ class TestNode:
     def disconnect(self, other: "TestNode") -> None:
         self.api("DELETE", "/peers", admin=True, params={"url": other.url})
 
-    def verify(self) -> subprocess.CompletedProcess[str]:
+    def verify(self, *extra: str) -> subprocess.CompletedProcess[str]:
         """`pocketchain chain verify` on this node's data directory (the node must be stopped)."""
         return subprocess.run(
             [
@@ -146,6 +146,7 @@ class TestNode:
                 self.network,
                 "--data-dir",
                 str(self.data_dir),
+                *extra,
             ],
             capture_output=True,
             text=True,

@@ -1,9 +1,10 @@
 """Continuous mining: `node --mine` and `POST /api/v1/mining` start and stop it."""
 
+import subprocess
 import time
 
 from coins import address
-from framework import TestNode
+from framework import EXE, TestNode
 
 
 def wait_for_height(node: TestNode, height: int, timeout: float = 30.0) -> int:
@@ -33,3 +34,16 @@ def test_node_mine_flag_and_mining_route(nodes) -> None:
     wait_for_height(node, stopped + 2)
     assert node.api("GET", f"/blocks/{node.tip()}")["txs"][0]["outputs"][0]["address"] == address(8)
     assert node.stop() == 0  # a clean stop while mining
+
+
+def test_mine_command_prints_every_hash(nodes) -> None:
+    """`pocketchain mine` asks for a few blocks at a time (a progress bar on a terminal) and
+    prints each hash in order; the admin token comes from the node's data directory."""
+    node: TestNode = nodes()
+    argv = [str(EXE), "mine", "--blocks", "25", "--to", address(3), "--network", "regtest"]
+    argv += ["--node", node.url, "--data-dir", str(node.data_dir)]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    assert (out.returncode, out.stderr) == (0, "")
+    hashes = out.stdout.split()
+    assert hashes == [node.api("GET", f"/blocks/height/{h}")["hash"] for h in range(1, 26)]
+    assert node.api("GET", "/addresses/" + address(3))["tx_count"] == 25

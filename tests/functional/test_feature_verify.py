@@ -1,6 +1,7 @@
 """`pocketchain chain verify` on a stopped node: ok on an honest chain, one line naming the first
 bad block on a tampered one."""
 
+import json
 import sqlite3
 
 from framework import TestNode
@@ -13,6 +14,8 @@ def test_verify_names_the_first_bad_block(nodes) -> None:
     ok = node.verify()
     assert (ok.returncode, ok.stderr) == (0, "")
     assert ok.stdout.startswith("ok: 10 blocks, 10 transactions, 10 unspent outputs")
+    as_json = json.loads(node.verify("--json").stdout)
+    assert as_json == {"height": 10, "transactions": 10, "coins": 10, "tip": hashes[-1]}
 
     db = sqlite3.connect(node.data_dir / "regtest" / "chain.db")
     (raw,) = db.execute(

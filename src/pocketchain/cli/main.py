@@ -1,5 +1,6 @@
 """The `pocketchain` command."""
 
+import json
 import logging
 import sys
 from typing import Annotated
@@ -22,6 +23,7 @@ app = typer.Typer(
 chain_app = typer.Typer(help="Work on the stored chain.", no_args_is_help=True)
 app.add_typer(chain_app, name="chain")
 app.add_typer(wallet_cmds.app, name="wallet")
+MINE_STEP = 10  # blocks per request of `pocketchain mine`
 app.command("post")(wallet_cmds.post_cmd)
 
 
@@ -117,15 +119,22 @@ def mine_cmd(
 ) -> None:
     """Mine blocks now on a regtest or devnet node and print their hashes.
 
-    Example: pocketchain mine --blocks 101 --network regtest
+    A progress bar shows on a terminal. Example: pocketchain mine --blocks 101 --network regtest
     """
     from ..wallet.client import NodeClient, local_token
+    from .progress import progress_bar
 
     client = NodeClient(node_url, network, token or local_token(data_dir, network))
     client.check_network()
-    body = {"blocks": blocks} | ({"address": to} if to else {})
-    for block_hash in client.request("POST", "/mine", json=body)["hashes"]:
-        typer.echo(block_hash)
+    address = {"address": to} if to else {}
+    done = 0
+    with progress_bar("mining") as advance:
+        while done < blocks:  # a few at a time, so that the bar moves
+            body = {"blocks": min(MINE_STEP, blocks - done)} | address
+            for block_hash in client.request("POST", "/mine", json=body)["hashes"]:
+                typer.echo(block_hash)
+                done += 1
+            advance(done, blocks)
 
 
 @chain_app.command("verify")
@@ -133,8 +142,12 @@ def verify_cmd(
     network: Network = "devnet",
     data_dir: DataDir = DEFAULT_DATA_DIR,
     db: Annotated[str | None, typer.Option(help="The node's --db, if it used one.")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """Re-validate the stored chain from genesis; exit 1 naming the first bad block."""
+    """Re-validate the stored chain from genesis; exit 1 naming the first bad block.
+
+    Stop the node first. Example: pocketchain chain verify --network regtest
+    """
     from ..chain.open import open_store
     from ..chain.verify import verify_chain
     from .progress import progress_bar
@@ -148,9 +161,14 @@ def verify_cmd(
             result = verify_chain(store, params, advance)
     finally:
         store.close()
+    tip = to_display(result.tip)
+    if json_:
+        counts = {"height": result.height, "transactions": result.transactions}
+        typer.echo(json.dumps(counts | {"coins": result.coins, "tip": tip}))
+        return
     typer.echo(
         f"ok: {result.height} blocks, {result.transactions} transactions, "
-        f"{result.coins} unspent outputs; tip {to_display(result.tip)}"
+        f"{result.coins} unspent outputs; tip {tip}"
     )
 
 

@@ -6,7 +6,7 @@ from ..consensus.hashes import to_display
 from ..consensus.tx import Tx, TxOut
 from ..mempool.policy import DEFAULT_MIN_FEE_RATE, MAX_DATA_SIZE
 from .build import plan_payment, sign_plan
-from .client import NodeClient
+from .client import NodeClient, NodeRefusedError
 from .errors import WalletError
 from .sync import scan
 from .wallet import CHANGE, SentTx, Wallet
@@ -15,8 +15,15 @@ FORGET_AFTER = 100  # confirmations after which the wallet stops following a tra
 
 
 def fee_rate(client: NodeClient) -> int:
-    """The node's estimate for the next block, in base units per byte."""
-    return max(int(client.request("GET", "/fees")["fee_rate"]), DEFAULT_MIN_FEE_RATE)
+    """The node's estimate for the next block, in base units per byte; the policy's minimum
+    from a node that gives no estimate."""
+    try:
+        estimate = int(client.request("GET", "/fees")["fee_rate"])
+    except NodeRefusedError as exc:
+        if exc.status != 404:
+            raise
+        return DEFAULT_MIN_FEE_RATE
+    return max(estimate, DEFAULT_MIN_FEE_RATE)
 
 
 def pay(
