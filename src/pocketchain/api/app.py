@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..node.node import Node
-from . import admin, errors, events, faucet, metrics, peers, reading, submitting
+from . import admin, errors, events, faucet, metrics, peers, reading, submitting, web
 from .fastlane import TxFastLane
 from .intake import TxIntake
 from .limits import MAX_BODY, BodyLimit
@@ -60,6 +60,7 @@ def create_app(node: Node) -> FastAPI:
     app.include_router(events.router(hub))
     app.include_router(metrics.router(node_metrics))
     _docs(app)
+    web.install(app, node)
 
     # add_middleware puts each one outside the ones before it
     app.add_middleware(BodyLimit, limit=MAX_BODY)

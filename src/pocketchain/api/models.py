@@ -15,6 +15,7 @@ Address = Annotated[str, Field(description="a bech32m address")]
 
 class Status(BaseModel):
     network: str
+    hrp: str = Field(description="the address prefix of this network (bech32m human part)")
     genesis: Hash = Field(description="the hash of this network's genesis block")
     version: str
     height: int

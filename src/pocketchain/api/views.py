@@ -82,6 +82,7 @@ def status(node: Node, peers: int, synced: bool) -> models.Status:
     target = compact_to_target(tip.header.bits)[0]
     return models.Status(
         network=node.params.name,
+        hrp=node.params.hrp,
         genesis=node.params.genesis.header.hash_hex,
         version=__version__,
         height=tip.height,

@@ -1,0 +1,72 @@
+// Network: the peers this node knows, and (for the admin) adding and removing peers and
+// starting or stopping mining.
+
+import { api } from "../api.js";
+import { errorBox, html, when } from "../format.js";
+
+export async function render(main, _params, ctx) {
+  const draw = async (message = null) => {
+    const [status, peers] = await Promise.all([api("/status"), api("/peers")]);
+    main.innerHTML = html`
+      <h1>Network</h1>
+      <section aria-labelledby="mining-h">
+        <h2 id="mining-h">Mining</h2>
+        <p>This node is <strong id="mining-state">${status.mining ? "mining" : "not mining"}</strong>
+          (${Math.round(status.hashrate).toLocaleString()} hashes/s).
+          <button id="mining-toggle" type="button">${status.mining ? "Stop mining" : "Start mining"}</button>
+          <span class="muted">(admin)</span></p>
+      </section>
+      <section aria-labelledby="peers-h">
+        <h2 id="peers-h">Peers (${peers.length})</h2>
+        ${peers.length ? peerTable(peers) : html`<p class="muted">No peers yet.</p>`}
+        <form id="add-peer" class="pager">
+          <label for="peer-url">Add a peer</label>
+          <input id="peer-url" name="url" type="url" required placeholder="http://127.0.0.1:5001">
+          <button type="submit">Connect</button>
+          <span class="muted">(admin)</span>
+        </form>
+        ${message ? errorBox(message) : ""}
+      </section>`.markup;
+    main.querySelector("#mining-toggle").addEventListener("click", () =>
+      act(() => api("/mining", { method: "POST", admin: true, body: { enabled: !status.mining } })));
+    main.querySelector("#add-peer").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const url = new FormData(e.target).get("url");
+      act(() => api("/peers", { method: "POST", admin: true, body: { url } }));
+    });
+    for (const button of main.querySelectorAll("button[data-forget]")) {
+      button.addEventListener("click", () => act(() =>
+        api(`/peers?url=${encodeURIComponent(button.dataset.forget)}`, { method: "DELETE", admin: true })));
+    }
+  };
+  const act = async (request) => {
+    try {
+      await request();
+      await draw();
+    } catch (error) {
+      await draw(error);
+    }
+  };
+  await draw();
+  const stop = ctx.events.on("peer", () => draw());
+  const timer = setInterval(() => draw().catch(() => {}), 5000);
+  return () => { stop(); clearInterval(timer); };
+}
+
+function peerTable(peers) {
+  const rows = peers.map((p) => html`
+    <tr>
+      <td class="hash">${p.url}</td>
+      <td>${p.connected ? html`<span class="badge ok">connected</span>`
+        : html`<span class="badge pending">not connected</span>`}
+        ${p.banned_until ? html`<span class="badge bad">banned until ${new Date(p.banned_until * 1000).toLocaleTimeString()}</span>` : ""}</td>
+      <td class="num">${p.height ?? "—"}</td>
+      <td>${p.last_seen ? when(p.last_seen) : "never"}</td>
+      <td class="num">${p.misbehavior}</td>
+      <td><button type="button" class="secondary" data-forget="${p.url}">Forget</button></td>
+    </tr>`);
+  return html`<div class="table-wrap"><table>
+    <thead><tr><th>URL</th><th>State</th><th class="num">Height</th><th>Last seen</th>
+      <th class="num">Misbehaviour</th><th><span class="muted">admin</span></th></tr></thead>
+    <tbody>${rows}</tbody></table></div>`;
+}
