@@ -100,14 +100,19 @@ def connect_and_reorg(tmp: Path) -> dict[str, float]:
     return {"connect_tx_per_s": round(connect), "reorg_10_blocks_ms": round(reorg_ms)}
 
 
-def startup(tmp: Path) -> dict[str, float]:
-    """Time to open a chainstate of 10,000 blocks (a fresh process's work, without imports)."""
-    chain = Chainstate(REGTEST, SqliteStore(tmp / "startup.db"))
+def empty_chain(db: Path, blocks: int) -> None:
+    """A regtest chain of `blocks` blocks with a coinbase each, stored in the SQLite file `db`."""
+    chain = Chainstate(REGTEST, SqliteStore(db))
     prev = REGTEST.genesis
-    for height in range(1, STARTUP_BLOCKS + 1):
+    for height in range(1, blocks + 1):
         prev = _block_on(prev, height, ())
         chain.process_block(prev, NOW)
     chain.store.close()
+
+
+def startup(tmp: Path) -> dict[str, float]:
+    """Time to open a chainstate of 10,000 blocks (a fresh process's work, without imports)."""
+    empty_chain(tmp / "startup.db", STARTUP_BLOCKS)
     start = time.perf_counter()
     reopened = Chainstate(REGTEST, SqliteStore(tmp / "startup.db"))
     seconds = time.perf_counter() - start

@@ -11,7 +11,16 @@ import bench_mine
 import bench_node
 import bench_p2p
 import bench_validate
+import bench_web
 
-for module in (bench_validate, bench_mine, bench_chain, bench_node, bench_api, bench_p2p):
+for module in (
+    bench_validate,
+    bench_mine,
+    bench_chain,
+    bench_node,
+    bench_api,
+    bench_p2p,
+    bench_web,
+):
     for name, value in module.run().items():
         print(f"{name}: {value}", flush=True)

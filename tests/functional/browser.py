@@ -35,12 +35,18 @@ def launch() -> Iterator[Browser]:
 
 
 class ConsoleWatch:
-    """Every console error and uncaught exception of a page."""
+    """Every console error and uncaught exception of a page, and every request it made to a
+    place other than its node (the UI must work with no outside network)."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, base_url: str) -> None:
         self.errors: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on("request", lambda request: self._request(request.url, base_url))
+
+    def _request(self, url: str, base_url: str) -> None:
+        if not url.startswith((base_url + "/", "data:", "blob:")):
+            self.errors.append(f"request outside the node: {url}")
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -51,11 +57,12 @@ def new_page(browser: Browser, base_url: str, viewport: dict[str, int] = DESKTOP
     context = browser.new_context(base_url=base_url, viewport=viewport)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    page.console_watch = ConsoleWatch(page)  # type: ignore[attr-defined]
+    page.console_watch = ConsoleWatch(page, base_url)  # type: ignore[attr-defined]
     return page
 
 
 def console_errors(page: Page) -> list[str]:
+    """What went wrong on the page: console errors, page errors, requests leaving the node."""
     return list(page.console_watch.errors)  # type: ignore[attr-defined]
 
 

@@ -46,3 +46,29 @@ def test_ui_serves_its_page_and_guards_the_admin_token(nodes, open_page) -> None
     page.get_by_role("button", name="Start mining").wait_for()
     page.goto("/#/no-such-page")
     page.get_by_role("heading", name="Not found").wait_for()
+
+
+def test_ui_works_from_the_keyboard(nodes, open_page) -> None:
+    node = nodes()
+    page = open_page(node, "/#/network")
+    page.get_by_role("heading", name="Network").wait_for()
+    page.keyboard.press("Tab")  # the first stop: the skip link, shown when focused
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    stops = []
+    for _ in range(8):  # then the brand and the navigation, in order
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("document.activeElement.textContent"))
+    assert stops[:7] == [
+        "pocketchain",
+        "Dashboard",
+        "Blocks",
+        "Chain",
+        "Wallet",
+        "Posts",
+        "Network",
+    ]
+    page.get_by_role("link", name="Network").focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # Posts, opened from the keyboard
+    page.wait_for_url("**/#/posts")
+    assert page.get_by_role("link", name="Posts").get_attribute("aria-current") == "page"

@@ -1,0 +1,69 @@
+// The dashboard's chart: difficulty and block interval over recent blocks, as inline SVG,
+// with its numbers in words for readers who do not see it.
+
+import { html } from "../format.js";
+import { decimal } from "./tables.js";
+
+const WIDTH = 400;
+const PANEL = 70; // height of each of the two panels
+const LEFT = 44; // room for the axis labels
+const TOP = 18;
+const GAP = 34;
+
+// `points` oldest first: [{height, difficulty, interval}]; interval (seconds since the block
+// before) is null for the first. A block may be timed before its parent: drawn as 0.
+export function chart(points) {
+  const summary = describe(points);
+  const x = (i) => LEFT + ((WIDTH - LEFT - 4) * i) / Math.max(points.length - 1, 1);
+  const seconds = points.map((p) => Math.max(p.interval ?? 0, 0)); // the first 0: bars from 0
+  const difficulty = panel(points.map((p) => p.difficulty), TOP, "Difficulty");
+  const interval = panel(seconds, TOP + PANEL + GAP, "Seconds between blocks");
+  const line = points.map((p, i) => `${x(i).toFixed(1)},${difficulty.y(p.difficulty).toFixed(1)}`);
+  const barWidth = Math.max((WIDTH - LEFT) / points.length - 2, 1);
+  const bars = points.slice(1).map((_, k) => {
+    const top = interval.y(seconds[k + 1]);
+    return html`<rect class="bar" x="${(x(k + 1) - barWidth / 2).toFixed(1)}" y="${top.toFixed(1)}"
+      width="${barWidth.toFixed(1)}" height="${(interval.y(0) - top).toFixed(1)}"/>`;
+  });
+  const bottom = TOP + 2 * PANEL + GAP + 14;
+  const [first, last] = [points[0].height, points[points.length - 1].height];
+  return html`
+    <figure class="chart">
+      <svg viewBox="0 0 ${WIDTH} ${bottom + 4}" role="img" aria-labelledby="chart-title chart-desc">
+        <title id="chart-title">Difficulty and block interval, blocks ${first} to ${last}</title>
+        <desc id="chart-desc">${summary}</desc>
+        ${difficulty.axes}
+        <polyline class="line" points="${line.join(" ")}"/>
+        ${interval.axes}
+        ${bars}
+        <text class="tick" x="${LEFT}" y="${bottom}">${first}</text>
+        <text class="tick" x="${WIDTH - 4}" y="${bottom}" text-anchor="end">${last}</text>
+      </svg>
+      <figcaption>${summary}</figcaption>
+    </figure>`;
+}
+
+// One panel's scale and axes: from the lowest value to the highest (a flat line sits on top).
+function panel(values, top, title) {
+  const high = Math.max(...values);
+  const low = Math.min(...values);
+  const floor = low === high ? Math.max(low - 1, 0) : low;
+  const y = (v) => top + PANEL - ((v - floor) / (high - floor || 1)) * PANEL;
+  const axes = html`
+    <text class="caption" x="${LEFT}" y="${top - 6}">${title}</text>
+    <line class="axis" x1="${LEFT - 2}" y1="${top + PANEL}" x2="${WIDTH - 2}" y2="${top + PANEL}"/>
+    <text class="tick" x="${LEFT - 6}" y="${top + 8}" text-anchor="end">${decimal(high)}</text>
+    <text class="tick" x="${LEFT - 6}" y="${top + PANEL}" text-anchor="end">${decimal(floor)}</text>`;
+  return { y, axes };
+}
+
+function describe(points) {
+  const d = points.map((p) => p.difficulty);
+  const s = points.slice(1).map((p) => p.interval);
+  const mean = s.reduce((a, b) => a + b, 0) / s.length;
+  return `Difficulty over blocks ${points[0].height} to ${points[points.length - 1].height}:`
+    + ` from ${decimal(d[0])} to ${decimal(d[d.length - 1])}`
+    + ` (lowest ${decimal(Math.min(...d))}, highest ${decimal(Math.max(...d))}).`
+    + ` Time between blocks: ${decimal(mean, 3)} s on average, shortest ${Math.min(...s)} s,`
+    + ` longest ${Math.max(...s)} s.`;
+}

@@ -1,0 +1,105 @@
+// Chain: the block tree near the tip, where a learner sees forks and reorgs. Each side branch
+// is walked back from its tip, parent by parent, to the block of the active chain it forks from.
+
+import { api } from "../api.js";
+import { html, link, short } from "../format.js";
+import { follow } from "../explorer/live.js";
+import { treeSvg } from "../explorer/tree.js";
+
+const SHOWN = 20; // active-chain blocks drawn, at least
+const NEAR = 30; // side branches whose tip is this close to the active tip are drawn
+const MAX_BRANCHES = 8;
+const BADGES = { active: "ok", "valid-fork": "pending", invalid: "bad", "headers-only": "" };
+
+export async function render(main, _params, ctx) {
+  main.innerHTML = html`
+    <h1>Chain</h1>
+    <p>The active chain (the valid one with the most work) runs along the middle row, oldest on
+      the left; side branches are drawn above and below, joined to the block they fork from.
+      When a branch overtakes the active chain the node reorganizes onto it.</p>
+    <div id="chain-view"></div>
+    <div id="chain-error"></div>`.markup;
+  const view = main.querySelector("#chain-view");
+  const draw = async () => {
+    const tree = await gather();
+    const scroller = view.querySelector(".tree-scroll");
+    const atEnd = !scroller
+      || scroller.scrollLeft + scroller.clientWidth >= scroller.scrollWidth - 4;
+    const left = scroller ? scroller.scrollLeft : 0;
+    view.innerHTML = html`
+      <div class="tree-scroll">${treeSvg(tree.active, tree.branches)}</div>
+      <h2>Tips</h2>
+      ${tipTable(tree.tips)}
+      ${tree.hidden ? html`<p class="muted">${tree.hidden} more tips, farther from the active tip,
+        are not drawn.</p>` : ""}`.markup;
+    const next = view.querySelector(".tree-scroll");
+    next.scrollLeft = atEnd ? next.scrollWidth : left; // keep the tip in view
+  };
+  await draw();
+  return follow(ctx, ["block", "reorg"], draw, main.querySelector("#chain-error"));
+}
+
+// The active chain's last blocks and the side branches near them.
+async function gather() {
+  const tips = await api("/tips");
+  const top = tips.find((t) => t.status === "active");
+  const near = tips.filter((t) => t.status !== "active" && t.height >= top.height - NEAR)
+    .sort((a, b) => b.height - a.height);
+  const sides = near.slice(0, MAX_BRANCHES);
+  const forks = sides.map((t) => t.height - t.branchlen);
+  const first = Math.max(0, top.height - NEAR, Math.min(top.height - SHOWN + 1, ...forks));
+  const { blocks } = await api(`/blocks?start=${top.height}&limit=${top.height - first + 1}`);
+  const active = blocks.reverse();
+  const drawn = new Set(active.map((b) => b.hash));
+  const activeAt = new Map(active.map((b) => [b.height, b.hash]));
+  const branches = [];
+  for (const tip of sides) { // one after another: a branch may fork from one drawn before it
+    const branch = await walk(tip, first, drawn, activeAt);
+    if (!branch.blocks.length) continue;
+    branch.blocks.forEach((b) => b.hash && drawn.add(b.hash));
+    branches.push(branch);
+  }
+  return { active, branches, tips: [top, ...sides], hidden: tips.length - 1 - sides.length };
+}
+
+// From a tip back through its parents until a block already drawn (the fork point) or the left
+// edge. A block whose data the node lacks (a headers-only tip) ends the walk: the branch length
+// from /tips says how many unknown blocks lie between it and the active chain.
+async function walk(tip, first, drawn, activeAt) {
+  const blocks = [];
+  let hash = tip.hash;
+  let height = tip.height;
+  while (height >= first && !drawn.has(hash)) {
+    const block = tip.status === "headers-only" ? null : await api(`/blocks/${hash}`)
+      .catch((error) => {
+        if (error.status === 404) return null;
+        throw error;
+      });
+    blocks.push({ hash, height, data: block !== null });
+    if (block === null) {
+      const fork = tip.height - tip.branchlen;
+      for (let h = height - 1; h > fork && h >= first; h -= 1) {
+        blocks.push({ hash: null, height: h });
+      }
+      hash = activeAt.get(fork);
+      break;
+    }
+    hash = block.prev;
+    height -= 1;
+  }
+  return { tip, blocks: blocks.reverse(), join: drawn.has(hash) ? hash : null };
+}
+
+function tipTable(tips) {
+  const rows = tips.map((t) => html`<tr>
+    <td><span class="badge ${BADGES[t.status]}">${t.status}</span></td>
+    <td class="num">${t.height}</td>
+    <td class="num">${t.branchlen}</td>
+    <td class="num">${t.branchlen ? t.height - t.branchlen : "—"}</td>
+    <td class="hash short">${t.status === "headers-only" ? short(t.hash) : link("block", t.hash)}</td>
+  </tr>`);
+  return html`<div class="table-wrap"><table>
+    <thead><tr><th>Status</th><th class="num">Height</th><th class="num">Branch length</th>
+      <th class="num">Forks at</th><th>Tip</th></tr></thead>
+    <tbody>${rows}</tbody></table></div>`;
+}
