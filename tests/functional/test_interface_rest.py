@@ -16,6 +16,7 @@ from pocketchain.consensus.block import BlockHeader
 from pocketchain.consensus.hashes import from_display
 from pocketchain.consensus.keys import encode_address
 from pocketchain.consensus.merkle import verify_proof
+from pocketchain.consensus.params import REGTEST
 from pocketchain.consensus.tx import COIN
 
 UNKNOWN = "ab" * 32
@@ -71,6 +72,9 @@ def test_status(scene: Scene) -> None:
     assert (status["height"], status["tip"], status["mempool"]) == (103, scene.hashes[-1], 3)
     assert (status["peers"], status["synced"], status["mining"]) == (0, True, False)
     assert status["bits"] == "207fffff"
+    assert (status["hrp"], status["magic"]) == ("pcrt", REGTEST.magic.hex())
+    assert int(status["pow_limit"], 16) == REGTEST.pow_limit
+    assert status["difficulty"] == 1.0  # regtest blocks are at the limit
     assert int(status["chainwork"], 16) == 104 * 2  # each regtest block is worth 2 hashes
 
 
@@ -313,3 +317,19 @@ def test_openapi_documents_every_reading_route(scene: Scene) -> None:
         for status in ("400", "404"):
             error = operation["responses"][status]["content"]["application/json"]["schema"]
             assert error == {"$ref": "#/components/schemas/ErrorBody"}, path
+
+
+def test_search_names_blocks_txs_and_addresses(scene: Scene) -> None:
+    tip = scene.hashes[-1]
+    block = scene.get("/blocks/height/3")
+    found = {q: scene.get("/search", q=q)["results"] for q in ("3", tip.upper(), address(1))}
+    assert found == {
+        "3": [{"kind": "block", "id": block["hash"]}],
+        tip.upper(): [{"kind": "block", "id": tip}],
+        address(1): [{"kind": "address", "id": address(1)}],
+    }
+    coinbase = block["txs"][0]["txid"]
+    assert scene.get("/search", q=coinbase)["results"] == [{"kind": "tx", "id": coinbase}]
+    for nothing in ("99999", "ab" * 32, "pcrt1bogus", "hello"):
+        assert scene.get("/search", q=nothing) == {"query": nothing, "results": []}
+    assert scene.refused("/search?q=" + "x" * 101) == (400, "bad-request")

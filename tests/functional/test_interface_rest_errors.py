@@ -155,7 +155,11 @@ def fill(
     return path
 
 
-def bad_query_values(schema: dict[str, Any], api: Api) -> list[str]:
+# query parameters where any text is a question (only its length can be wrong)
+FREE_TEXT = {("/api/v1/search", "q")}
+
+
+def bad_query_values(schema: dict[str, Any], api: Api, free_text: bool = False) -> list[str]:
     values: list[str] = []
     for member in api.members(schema):
         kind = member.get("type")
@@ -168,7 +172,7 @@ def bad_query_values(schema: dict[str, Any], api: Api) -> list[str]:
         elif kind == "boolean":
             values.append("maybe")
         elif kind == "string":
-            values += ["zz", "\x00", "%"]
+            values += [] if free_text else ["zz", "\x00", "%"]
             if member.get("maxLength") is not None:
                 values.append("0" * (int(member["maxLength"]) + 1))
     return values
@@ -278,7 +282,8 @@ def probes_for(api: Api, token: str, known: dict[str, str]) -> Iterator[Probe]:
                     what = f"{where}: {p['name']}={bad[:20]}"
                     yield Probe(what, method, path, auth, params=required_query or None)
             elif p["in"] == "query":
-                for bad in bad_query_values(p["schema"], api):
+                free = (template, p["name"]) in FREE_TEXT
+                for bad in bad_query_values(p["schema"], api, free):
                     query = required_query | {p["name"]: bad}
                     what = f"{where}: ?{p['name']}={bad[:20]!r}"
                     yield Probe(what, method, fill(template, params, api, real), auth, params=query)

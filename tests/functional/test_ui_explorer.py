@@ -115,7 +115,7 @@ def test_ui_search_finds_blocks_txs_and_addresses(nodes, open_page) -> None:
     expect(page.locator("main > p.hash")).to_have_text(address(2))
     page.go_back()  # the search left no step in the history: back is the transaction
     page.get_by_role("heading", name="Transaction").wait_for()
-    for nonsense in ("no such thing", "99999", "pcrt1bogus"):
+    for nonsense in ("no such thing", "99999", "pcrt1bogus", "ab" * 32, "x" * 300):
         search(nonsense)
         expect(page.locator("main q")).to_have_text(nonsense)
         page.get_by_role("heading", name="Nothing found").wait_for()

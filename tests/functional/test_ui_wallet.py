@@ -126,6 +126,7 @@ def check_transactions(page: Page) -> None:
         "data": signed.data.hex(),
         "signatures": [i.signature.hex() for i in signed.inputs],
         "raw": signed.raw.hex(),
+        "magics": {p.name: p.magic.hex() for p in (REGTEST, DEVNET, MAIN)},  # as /status gives
     }
     got = evaluate(
         page,
@@ -144,10 +145,12 @@ def check_transactions(page: Page) -> None:
         const unsigned = tx(m.keys.publicKey(secret));
         const sighashes = {};
         for (const net of ["regtest", "devnet", "main"]) {
-          sighashes[net] = m.bytes.toHex(await m.tx.sighash(unsigned, m.tx.magicOf(net)));
+          const magic = m.tx.magicOf({ magic: arg.magics[net] });
+          sighashes[net] = m.bytes.toHex(await m.tx.sighash(unsigned, magic));
         }
         const same = tx(m.keys.publicKey(secret), arg.signatures);
-        const mine = await m.tx.signTx(tx(new Uint8Array()), secret, m.tx.magicOf("regtest"));
+        const regtest = m.tx.magicOf({ magic: arg.magics.regtest });
+        const mine = await m.tx.signTx(tx(new Uint8Array()), secret, regtest);
         const refused = (hex) => { try { m.tx.parseTx(m.bytes.fromHex(hex)); return false; }
           catch (e) { return true; } };
         return {
@@ -209,9 +212,10 @@ def check_post_verification(page: Page, secret: bytes) -> None:
         page,
         """const out = {};
         for (const [name, [post, hex]] of Object.entries(arg)) {
-          out[name] = await m.verify.whyUnverified(post, hex, m.tx.magicOf("regtest"), "pcrt");
+          const magic = m.tx.magicOf({ magic: "REGTEST_MAGIC" });
+          out[name] = await m.verify.whyUnverified(post, hex, magic, "pcrt");
         }
-        return out;""",
+        return out;""".replace("REGTEST_MAGIC", REGTEST.magic.hex()),
         cases,
     )
     assert got["good"] is None, got

@@ -22,7 +22,7 @@ from .fastlane import TxFastLane
 from .intake import TxIntake
 from .limits import MAX_BODY, BodyLimit
 
-SWAGGER_UI = Path(__file__).parent / "static" / "swagger-ui"
+SWAGGER_UI = Path(__file__).parent / "web" / "vendor" / "swagger-ui"
 SWAGGER_UI_URL = "/docs-assets"
 
 

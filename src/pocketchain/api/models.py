@@ -16,6 +16,8 @@ Address = Annotated[str, Field(description="a bech32m address")]
 class Status(BaseModel):
     network: str
     hrp: str = Field(description="the address prefix of this network (bech32m human part)")
+    magic: str = Field(description="the network's bytes every signature commits to, hex")
+    pow_limit: str = Field(description="the easiest target a block may have, 64 hex digits")
     genesis: Hash = Field(description="the hash of this network's genesis block")
     version: str
     height: int
@@ -197,3 +199,13 @@ class Post(BaseModel):
 
 class Posts(BaseModel):
     posts: list[Post] = Field(description="newest first; unconfirmed ones first")
+
+
+class Found(BaseModel):
+    kind: Literal["block", "tx", "address"]
+    id: str = Field(description="the block hash, txid or address, for its own route")
+
+
+class SearchResults(BaseModel):
+    query: str
+    results: list[Found] = Field(description="empty when nothing matches")

@@ -107,6 +107,13 @@ def router(node: Node) -> APIRouter:
         headers = node.call(node.chain.headers_after, hashes, limit)
         return models.Headers(headers=[h.raw.hex() for h in headers])
 
+    @router.get("/search")
+    def get_search(
+        q: Annotated[str, Query(max_length=100, description="a height, hash, txid or address")],
+    ) -> models.SearchResults:
+        """What a query names: a block (by height or hash), a transaction, an address."""
+        return node.call(views.search, node, q)
+
     @router.get("/tips")
     def get_tips() -> list[models.ChainTip]:
         """Every branch end of the block tree, the active tip first."""

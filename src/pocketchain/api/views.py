@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 from .. import __version__
 from ..chain.records import block_prevouts, decode_undo
 from ..consensus.block import Block, BlockHeader
-from ..consensus.hashes import to_display
-from ..consensus.keys import encode_address, key_hash
+from ..consensus.errors import RejectError
+from ..consensus.hashes import from_display, to_display
+from ..consensus.keys import decode_address, encode_address, key_hash
 from ..consensus.merkle import merkle_branch
 from ..consensus.pow import compact_to_target
 from ..consensus.tx import OutPoint, Tx
@@ -83,6 +84,8 @@ def status(node: Node, peers: int, synced: bool) -> models.Status:
     return models.Status(
         network=node.params.name,
         hrp=node.params.hrp,
+        magic=node.params.magic.hex(),
+        pow_limit=f"{node.params.pow_limit:064x}",
         genesis=node.params.genesis.header.hash_hex,
         version=__version__,
         height=tip.height,
@@ -400,3 +403,24 @@ def posts(node: Node, before: bytes | None, limit: int) -> models.Posts:
         ]
 
     return models.Posts(posts=_newest_first(node, before, limit, from_pool, from_chain))
+
+
+def search(node: Node, query: str) -> models.SearchResults:
+    """What a height, a block hash, a txid or an address names on this node."""
+    chain, q = node.chain, query.strip()
+    found: list[models.Found] = []
+    if q.isdigit() and int(q) <= chain.height:
+        found.append(models.Found(kind="block", id=chain.chain[int(q)].header.hash_hex))
+    elif len(q) == 64 and all(c in "0123456789abcdefABCDEF" for c in q):
+        key = from_display(q.lower())
+        if key in chain.entries:
+            found.append(models.Found(kind="block", id=q.lower()))
+        if node.mempool.get(key) is not None or node.store.find_tx(key) is not None:
+            found.append(models.Found(kind="tx", id=q.lower()))
+    else:
+        try:
+            decode_address(node.params.hrp, q.lower())
+            found.append(models.Found(kind="address", id=q.lower()))
+        except RejectError:
+            pass
+    return models.SearchResults(query=query, results=found)

@@ -27,10 +27,9 @@ export function zeroBits(hex) {
   return 4 * digits + Math.clz32(parseInt(hex[digits], 16)) - 28;
 }
 
-// Difficulty is the proof-of-work limit over a block's target. The status answer gives it for
-// the tip; any other block's is that times tip target / its target (exact ratio, then a float).
+// Difficulty: the network's proof-of-work limit (from the status answer) over a block's target.
 export function difficulty(bits, status) {
   const scale = 10n ** 12n;
-  const ratio = (targetFromBits(status.bits) * scale) / targetFromBits(bits);
-  return (status.difficulty * Number(ratio)) / Number(scale);
+  const ratio = (BigInt(`0x${status.pow_limit}`) * scale) / targetFromBits(bits);
+  return Number(ratio) / Number(scale);
 }

@@ -85,7 +85,7 @@ async function showCheck(feed, post, ctx) {
   const { network, hrp } = ctx.status;
   const id = `${network}:${post.txid}`;
   if (!checks.has(id)) {
-    const check = async () => whyUnverified(post, (await api(`/txs/${post.txid}`)).hex, magicOf(network), hrp);
+    const check = async () => whyUnverified(post, (await api(`/txs/${post.txid}`)).hex, magicOf(ctx.status), hrp);
     checks.set(id, check().then((why) => {
       verdicts.set(id, why);
       return why;
@@ -149,7 +149,7 @@ function composing(form, ctx) {
     out.innerHTML = html`<p class="muted">Signing…</p>`.markup;
     try {
       const plan = await prepare(key, [], utf8(text.value));
-      const txid = await signAndSend(key, plan);
+      const txid = await signAndSend(key, plan, ctx.status);
       text.value = "";
       count();
       const fee = coins(plan.fee, ctx.ticker);

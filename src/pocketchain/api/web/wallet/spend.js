@@ -21,9 +21,10 @@ export async function prepare(key, payments, data) {
 }
 
 // Signs a prepared transaction here and hands only the signed bytes to the node; its txid.
-export async function signAndSend(key, prepared) {
+// `status` is the node's (GET /status): its network's magic is what the signatures commit to.
+export async function signAndSend(key, prepared, status) {
   const unsigned = unsignedTx(prepared.coins, prepared.outputs, prepared.data);
-  const raw = serialize(await signTx(unsigned, key.secret, magicOf(key.network)));
+  const raw = serialize(await signTx(unsigned, key.secret, magicOf(status)));
   if (raw.length !== prepared.size) {
     throw new Error(`the signed transaction has ${raw.length} bytes, not the ${prepared.size} reviewed`);
   }

@@ -3,19 +3,14 @@
 // tx = {version, inputs: [{txid, vout, pubkey, signature}], outputs: [{amount, keyHash}], data}
 // with byte fields as Uint8Array (txid in internal order, not display order) and amounts as BigInt.
 
-import { concat, sha256d, toDisplay, utf8 } from "./bytes.js";
+import { concat, fromHex, sha256d, toDisplay } from "./bytes.js";
 import { publicKey, sign } from "./keys.js";
 
 export const TX_VERSION = 1;
 const KEY_HASH_SIZE = 20;
 
-// The bytes every signature of a network commits to (consensus/params.py `magic`).
-const MAGIC = { regtest: "pcrt", devnet: "pcdv", main: "pcmn" };
-
-export function magicOf(network) {
-  if (!(network in MAGIC)) throw new Error(`unknown network ${network}`);
-  return utf8(MAGIC[network]);
-}
+// The bytes every signature of a network commits to, as the node's status gives them.
+export const magicOf = (status) => fromHex(status.magic);
 
 function u32(n) {
   const out = new Uint8Array(4);
