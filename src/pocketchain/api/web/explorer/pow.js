@@ -12,6 +12,9 @@ export function targetFromBits(bits) {
     : BigInt(mantissa) << BigInt(8 * (size - 3));
 }
 
+// The work a block proves: the hashes expected to find one under its target (Core: GetBlockProof).
+export const blockWork = (bits) => (1n << 256n) / (targetFromBits(bits) + 1n);
+
 // A hash in display order read as the number the proof-of-work check compares.
 export const hashValue = (hash) => BigInt(`0x${hash}`);
 

@@ -6,7 +6,7 @@ import { api } from "../api.js";
 import { coins, errorBox, html, link, short } from "../format.js";
 import { chart } from "../explorer/chart.js";
 import { follow, latest } from "../explorer/live.js";
-import { difficulty } from "../explorer/pow.js";
+import { blockWork, difficulty } from "../explorer/pow.js";
 import { blockTable, decimal, hashRate, outputsSummary } from "../explorer/tables.js";
 
 const CHART_BLOCKS = 50;
@@ -29,7 +29,7 @@ export async function render(main, _params, ctx) {
     </div>
     <div id="dash-error"></div>
     <section aria-labelledby="dash-chart-h">
-      <h2 id="dash-chart-h">Difficulty and block interval</h2>
+      <h2 id="dash-chart-h">Difficulty, block interval and hash rate</h2>
       <div id="dash-chart"></div>
     </section>
     <section aria-labelledby="dash-blocks-h">
@@ -103,14 +103,25 @@ function card(id, label) {
     <div class="value" id="dash-${id}"></div></div>`;
 }
 
-// Block summaries (newest first) as chart points, oldest first.
+const RATE_WINDOW = 10; // blocks per hash rate estimate
+
+// Block summaries (newest first) as chart points, oldest first. The network's hash rate at a
+// block is estimated as Core's getnetworkhashps does: the work of the last RATE_WINDOW blocks
+// over the time they took (null until there are that many).
 function points(blocks, status) {
   const oldest = [...blocks].reverse();
-  return oldest.map((b, i) => ({
-    height: b.height,
-    difficulty: difficulty(b.bits, status),
-    interval: i ? b.time - oldest[i - 1].time : null,
-  }));
+  const work = oldest.map((b) => blockWork(b.bits));
+  return oldest.map((b, i) => {
+    const from = i - RATE_WINDOW;
+    const seconds = from >= 0 ? Math.max(b.time - oldest[from].time, 1) : 0;
+    const done = from >= 0 ? work.slice(from + 1, i + 1).reduce((a, w) => a + w, 0n) : 0n;
+    return {
+      height: b.height,
+      difficulty: difficulty(b.bits, status),
+      interval: i ? b.time - oldest[i - 1].time : null,
+      hashrate: from >= 0 ? Number(done) / seconds : null,
+    };
+  });
 }
 
 function poolTable({ txs, count }, ticker) {

@@ -6,7 +6,8 @@ import { serialize, TX_VERSION } from "./tx.js";
 
 export class InsufficientFunds extends Error {
   constructor(available, needed) {
-    super(`Insufficient funds: ${coins(available)} spendable now, ${coins(needed)} needed with the fee.`);
+    super(`Insufficient funds: ${coins(available)} spendable now, ${coins(needed)} needed with the fee.`
+      + " Coins received or sent back as change count once a block has them.");
     this.available = available;
     this.needed = needed;
   }
