@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit system-deps bench clean
+.PHONY: run test test-faults lint typecheck unit system-deps bench bench-compare clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -32,8 +32,15 @@ unit: $(STAMP)
 
 test: $(STAMP) system-deps lint typecheck unit
 
+# the fault suite alone (make test runs it too)
+test-faults: $(STAMP) system-deps
+	$(BIN)/pytest -n auto -m faults
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+bench-compare: $(STAMP) system-deps
+	$(BIN)/python benchmarks/compare.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build src/*.egg-info
