@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/pocketchain devnet --nodes 3
+	$(BIN)/pocketchain devnet --nodes 3 --demo
 
 system-deps:
 	@bash scripts/system-deps.sh

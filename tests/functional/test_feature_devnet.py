@@ -1,4 +1,5 @@
-"""`pocketchain devnet`: three mining nodes that find each other, and a clean Ctrl-C."""
+"""`pocketchain devnet`: three mining nodes that find each other, demo wallets that pay and
+post (--demo), and a clean Ctrl-C."""
 
 import os
 import signal
@@ -129,3 +130,63 @@ def test_devnet_refuses_a_port_in_use(tmp_path: Path) -> None:
     assert len(lines) == 1, out.stderr
     assert str(base + 1) in lines[0]
     assert processes_using(data_dir) == set()
+
+
+def test_devnet_demo_wallets_pay_each_other_and_post(tmp_path: Path) -> None:
+    base = free_ports(2)
+    data_dir = tmp_path / "devnet-data"
+    url = f"http://127.0.0.1:{base}/api/v1"
+    out_file, err_file = tmp_path / "out.txt", tmp_path / "err.txt"
+    args = [str(EXE), "devnet", "--nodes", "2", "--demo", "--port", str(base)]
+    with open(out_file, "wb") as out, open(err_file, "wb") as err:
+        devnet = subprocess.Popen([*args, "--data-dir", str(data_dir)], stdout=out, stderr=err)
+    http = httpx.Client(timeout=5)
+    blocks: dict[str, dict] = {}  # every block seen, by hash
+
+    def running() -> bool:
+        assert devnet.poll() is None, f"devnet exited: {err_file.read_text()}"
+        return True
+
+    def posts() -> list[dict]:
+        return http.get(f"{url}/posts").json()["posts"] if running() else []
+
+    def payment_in_a_block() -> bool:
+        """A transaction of the active chain that is no coinbase, no post and pays no mining
+        key: a payment between demo wallets (a faucet payout's change goes to the mining key)."""
+        running()
+        active = http.get(f"{url}/blocks", params={"limit": 500}).json()["blocks"]
+        for summary in active:
+            if summary["hash"] not in blocks:
+                blocks[summary["hash"]] = http.get(f"{url}/blocks/{summary['hash']}").json()
+        txs = [tx for summary in active for tx in blocks[summary["hash"]]["txs"]]
+        miners = {
+            out["address"] for tx in txs if "coinbase" in tx["inputs"][0] for out in tx["outputs"]
+        }
+        return any(
+            "coinbase" not in tx["inputs"][0]
+            and tx["data"] is None
+            and not any(out["address"] in miners for out in tx["outputs"])
+            for tx in txs
+        )
+
+    try:
+        wait_until(lambda: running() and "demo wallets" in out_file.read_text(), 60, "the demo")
+        wait_until(lambda: bool(posts()), 90, "a demo post")
+        wait_until(payment_in_a_block, 90, "a demo payment in a block")
+        log = (data_dir / "devnet" / "demo.log").read_text()
+        assert " pays " in log and " posts " in log
+        wait_until(lambda: "payments" in out_file.read_text(), 30, "the demo in the status line")
+        assert "Traceback" not in err_file.read_text()
+
+        children = processes_using(data_dir)
+        assert len(children) >= 2
+        devnet.send_signal(signal.SIGINT)
+        assert devnet.wait(30) == 0
+        assert processes_using(data_dir) & children == set()
+    finally:
+        if devnet.poll() is None:
+            devnet.kill()
+            devnet.wait()
+        for pid in processes_using(data_dir):
+            os.kill(pid, signal.SIGKILL)
+        http.close()

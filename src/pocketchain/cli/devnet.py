@@ -8,6 +8,9 @@ each other, so the nodes end up in a full mesh.
 Every child runs in its own session: Ctrl-C at the terminal reaches only this process, which then
 stops the nodes itself (SIGTERM, a bounded wait, SIGKILL for stragglers). If this process dies
 without that chance, the kernel sends each child SIGTERM (PR_SET_PDEATHSIG), so none is orphaned.
+
+With --demo, demo wallets (demo.py) pay each other and post from a thread of this process, started
+once every node answers and stopped before the nodes; they log to demo.log next to node 0's log.
 """
 
 import contextlib
@@ -27,12 +30,15 @@ from typing import Any
 import httpx
 import typer
 
+from ..consensus.params import get_params
+from .demo import Demo
 from .errors import UserError
 
 HOST = "127.0.0.1"
 START_TIMEOUT = 30.0  # seconds for each node to answer /status
 STOP_TIMEOUT = 20.0  # seconds for all nodes to stop after SIGTERM
 STATUS_EVERY = 5.0  # seconds between status lines
+DEMO_STOP_TIMEOUT = 5.0  # seconds for the demo to finish what it is doing
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -104,7 +110,7 @@ def start_node(
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=_die_with_parent(os.getpid()),  # noqa: PLW1509 (no threads here)
+            preexec_fn=_die_with_parent(os.getpid()),  # noqa: PLW1509 (no thread yet)
         )
     return Child(index, port, data_dir, log, process)
 
@@ -143,8 +149,6 @@ def status_line(children: list[Child], http: httpx.Client) -> str:
 
 def stop_all(children: list[Child]) -> None:
     """SIGTERM every node, wait (bounded), then SIGKILL whatever is left in each node's group."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
     for child in children:
         if child.process.poll() is None:
             child.process.terminate()
@@ -159,10 +163,11 @@ def stop_all(children: list[Child]) -> None:
         child.process.wait()
 
 
-def run_devnet(nodes: int, port: int, data_dir: Path, network: str, mine: bool) -> None:
+def run_devnet(nodes: int, port: int, data_dir: Path, network: str, mine: bool, demo: bool) -> None:
     ports = range(port, port + nodes)
     check_ports_free(ports)
     children: list[Child] = []
+    demo_wallets: Demo | None = None
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)
     try:
@@ -175,14 +180,24 @@ def run_devnet(nodes: int, port: int, data_dir: Path, network: str, mine: bool) 
             typer.echo(f"web UI and API: {children[0].url}/")
             for child in children[1:]:
                 typer.echo(f"node {child.index}: {child.url}/ (data in {child.data_dir})")
+            if demo:
+                log = children[0].log.with_name("demo.log")
+                demo_wallets = Demo(get_params(network), [c.url for c in children], log)
+                demo_wallets.start()
+                typer.echo(f"demo wallets pay each other and post; they log to {log}")
             while True:
                 time.sleep(STATUS_EVERY)
                 for child in children:
                     if (code := child.process.poll()) is not None:
                         raise _failed(child, f"exited with code {code}")
-                typer.echo(status_line(children, http))
+                line = status_line(children, http)
+                typer.echo(f"{line} · {demo_wallets.summary()}" if demo_wallets else line)
     except KeyboardInterrupt:
         typer.echo(f"stopping {len(children)} node(s)…", err=True)
     finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
+        if demo_wallets is not None:
+            demo_wallets.stop(DEMO_STOP_TIMEOUT)
         stop_all(children)
     typer.echo("all nodes stopped", err=True)

@@ -92,20 +92,28 @@ def devnet(
     ] = 5000,
     data_dir: DataDir = DEFAULT_DATA_DIR,
     no_mine: Annotated[bool, typer.Option("--no-mine", help="Start without mining.")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Also run demo wallets that pay each other and post.")
+    ] = False,
     network: Network = "devnet",
 ) -> None:
     """Run a local network of nodes that mine and know each other, until Ctrl-C.
 
     Node 0 uses DATA_DIR itself (so the other commands find it), node i uses
     DATA_DIR/devnet-node{i}; each node logs to node.log in its network's directory.
+    With --demo, four wallets get coins from the faucets once blocks mature, then keep
+    paying each other and posting; they log to demo.log next to node 0's log.
 
-    Example: pocketchain devnet --nodes 3 --port 5000
+    Example: pocketchain devnet --nodes 3 --port 5000 --demo
     """
     from .devnet import run_devnet
 
     if port + nodes - 1 > 65535:
         raise typer.BadParameter(f"{nodes} nodes from port {port} pass 65535", param_hint="--port")
-    run_devnet(nodes, port, data_dir.expanduser(), params_of(network).name, not no_mine)
+    params = params_of(network)
+    if demo and params.name == "main":
+        raise typer.BadParameter("the demo needs a faucet: regtest or devnet", param_hint="--demo")
+    run_devnet(nodes, port, data_dir.expanduser(), params.name, not no_mine, demo)
 
 
 @app.command("mine")
@@ -124,7 +132,8 @@ def mine_cmd(
     from ..wallet.client import NodeClient, local_token
     from .progress import progress_bar
 
-    client = NodeClient(node_url, network, token or local_token(data_dir, network))
+    # MINE_STEP devnet blocks at the network's pace can take minutes
+    client = NodeClient(node_url, network, token or local_token(data_dir, network), 600.0)
     client.check_network()
     address = {"address": to} if to else {}
     done = 0

@@ -8,7 +8,8 @@ import httpx
 from ..node.keyfiles import TOKEN_FILE
 from .errors import WalletError
 
-TIMEOUT = httpx.Timeout(10.0, read=None)  # mining many blocks may take a while to answer
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 60.0  # a node that takes longer to answer is stuck
 
 
 class NodeRefusedError(WalletError):
@@ -21,11 +22,14 @@ class NodeRefusedError(WalletError):
 
 
 class NodeClient:
-    def __init__(self, url: str, network: str, token: str | None = None) -> None:
+    def __init__(
+        self, url: str, network: str, token: str | None = None, read_timeout: float = READ_TIMEOUT
+    ) -> None:
         self.url = url.rstrip("/")
         self.network = network
         self.token = token
-        self.http = httpx.Client(base_url=self.url, timeout=TIMEOUT)
+        timeout = httpx.Timeout(CONNECT_TIMEOUT, read=read_timeout)
+        self.http = httpx.Client(base_url=self.url, timeout=timeout)
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
