@@ -2,19 +2,21 @@
 one node through POST /api/v1/txs from a concurrent loopback client while the node mines.
 
 A real `pocketchain node --network regtest --miners 1` process runs on a free loopback port with a
-temporary data directory. The bench mines 100 + FANOUTS blocks to its own key, spends the mature
-coinbases in FANOUTS transactions of many outputs each (under the standard size, at the minimum
-fee rate), mines them in, and signs one 1-in/1-out transaction per output, paying twice the
-minimum fee rate, before timing (signing is not counted). Then the node mines continuously (its
-miner worker on the other core) and CONNECTIONS keep-alive connections submit every transaction,
-one request at a time each. Only 201 answers count as accepted (`api_tx_submit_errors` counts the
-others and must be 0); the figure is accepted transactions over the wall time of the submission
-phase, and the latencies are those of single requests (sent to fully answered).
+temporary data directory. The bench mines 100 + FANOUTS blocks to its own key (more for runs
+bigger than TXS), spends the mature coinbases in FANOUTS transactions of many outputs each (under
+the standard size, at the minimum fee rate), mines them in, and signs one 1-in/1-out transaction
+per output, paying twice the minimum fee rate, before timing (signing is not counted). Then the
+node mines continuously (its miner worker on the other core) and CONNECTIONS keep-alive
+connections submit every transaction, one request at a time each. Only 201 answers count as
+accepted (`api_tx_submit_errors` counts the others and must be 0); the figure is accepted
+transactions over the wall time of the submission phase, and the latencies are those of single
+requests (sent to fully answered).
 
 The client is raw asyncio streams writing HTTP/1.1 by hand, so that it costs little of the 2 cores
-it shares with the node. Also reported, over the submission phase: the blocks mined, the CPU of
-the node's own process (threads summed; the nonce-search worker process is not in it) and of the
-client, each as a percentage of one core.
+it shares with the node; compare.py drives an empty route with it (`tx_request`, `submit`,
+`run_loop`) and bench_scaling.py calls `run(txs)` at other sizes. Also reported, over the
+submission phase: the blocks mined, the CPU of the node's own process (threads summed; the
+nonce-search worker process is not in it) and of the client, each as a percentage of one core.
 """
 
 import asyncio
@@ -34,7 +36,8 @@ from procs import NodeProc
 
 TXS = 24_000  # measured transactions
 WARMUP = 500  # submitted first over the same connections, not counted
-FANOUTS = 8  # coinbases split into TXS + WARMUP outputs
+FANOUTS = 8  # coinbases split into TXS + WARMUP outputs (more for bigger runs)
+FANOUT_OUTPUTS = 3_200  # at most, so that a fan-out stays under the standard size
 CONNECTIONS = 24
 FEE_RATE = 2 * DEFAULT_MIN_FEE_RATE  # of the measured transactions, base units per byte
 START_TIMEOUT = 30.0
@@ -50,7 +53,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / 100  # utime, stime in clock ticks (USER_HZ)
 
 
-def _signed(prevout: OutPoint, amount: int, outputs: int, kh: bytes, fee_rate: int) -> Tx:
+def signed_tx(prevout: OutPoint, amount: int, outputs: int, kh: bytes, fee_rate: int) -> Tx:
     """A transaction spending `prevout` (worth `amount`) into `outputs` equal outputs to `kh`,
     paying `fee_rate` per byte (the size does not depend on the amounts)."""
 
@@ -65,53 +68,58 @@ def _signed(prevout: OutPoint, amount: int, outputs: int, kh: bytes, fee_rate: i
     return tx
 
 
+def tx_request(port: int, tx: Tx) -> bytes:
+    """A ready-to-send HTTP/1.1 request submitting `tx` to the loopback server on `port`."""
+    body = b'{"hex":"' + tx.raw.hex().encode() + b'"}'
+    return (
+        b"POST /api/v1/txs HTTP/1.1\r\nHost: 127.0.0.1:" + str(port).encode() + b"\r\n"
+        b"Content-Type: application/json\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body
+    )
+
+
 def _setup(node: NodeProc, count: int) -> list[bytes]:
     """`count` signed transactions, each spending its own confirmed output of the bench's key,
     as ready-to-send HTTP/1.1 requests."""
     kh = key_hash(pubkey_from_secret(SECRET))
     address = encode_address(REGTEST.hrp, kh)
+    fanout_count = max(FANOUTS, math.ceil(count / FANOUT_OUTPUTS))
     hashes = node.api(
         "POST",
         "/mine",
         admin=True,
-        json={"blocks": REGTEST.coinbase_maturity + FANOUTS, "address": address},
+        json={"blocks": REGTEST.coinbase_maturity + fanout_count, "address": address},
     )["hashes"]
-    per_fanout = math.ceil(count / FANOUTS)
+    per_fanout = math.ceil(count / fanout_count)
     fanouts = []
-    for block_hash in hashes[:FANOUTS]:
+    for block_hash in hashes[:fanout_count]:
         block = Block.parse(bytes.fromhex(node.api("GET", f"/blocks/{block_hash}/raw")["hex"]))
         coinbase = block.txs[0]
         assert coinbase.outputs[0].key_hash == kh
         prevout = OutPoint(coinbase.txid, 0)
-        tx = _signed(prevout, coinbase.outputs[0].amount, per_fanout, kh, DEFAULT_MIN_FEE_RATE)
+        tx = signed_tx(prevout, coinbase.outputs[0].amount, per_fanout, kh, DEFAULT_MIN_FEE_RATE)
         node.api("POST", "/txs", json={"hex": tx.raw.hex()})
         fanouts.append(tx)
-    for _ in range(5):  # the fan-outs fit in one block; a few more if the template split them
+    for _ in range(5 + fanout_count // 8):  # a block holds about 8 fan-outs; a few more tries
         if node.api("GET", "/status")["mempool"] == 0:
             break
         node.api("POST", "/mine", admin=True, json={"blocks": 1})
     assert node.api("GET", "/status")["mempool"] == 0, "the fan-outs were not mined"
 
-    host = f"127.0.0.1:{node.port}".encode()
     requests = []
     for fanout in fanouts:
         for vout, out in enumerate(fanout.outputs):
             if len(requests) == count:
                 break
-            tx = _signed(OutPoint(fanout.txid, vout), out.amount, 1, kh, FEE_RATE)
-            body = b'{"hex":"' + tx.raw.hex().encode() + b'"}'
-            requests.append(
-                b"POST /api/v1/txs HTTP/1.1\r\nHost: " + host + b"\r\n"
-                b"Content-Type: application/json\r\nContent-Length: "
-                + str(len(body)).encode()
-                + b"\r\n\r\n"
-                + body
-            )
+            tx = signed_tx(OutPoint(fanout.txid, vout), out.amount, 1, kh, FEE_RATE)
+            requests.append(tx_request(node.port, tx))
     assert len(requests) == count
     return requests
 
 
-async def _submit(
+async def submit(
     port: int, requests: list[bytes], connections: int
 ) -> tuple[list[float], int, list[bytes], float]:
     """Send every request over `connections` keep-alive connections, one at a time on each.
@@ -157,7 +165,7 @@ async def _submit(
     return latencies, failed, errors, wall
 
 
-def _run_loop(coro: Any) -> Any:
+def run_loop(coro: Any) -> Any:
     try:
         import uvloop
 
@@ -172,23 +180,23 @@ def _percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, math.ceil(p * len(sorted_values)) - 1)]
 
 
-def run() -> dict[str, float]:
+def run(txs: int = TXS) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         node = NodeProc(Path(tmp))
         node.start(START_TIMEOUT)
         try:
-            requests = _setup(node, WARMUP + TXS)
+            requests = _setup(node, WARMUP + txs)
             node.api("POST", "/mining", admin=True, json={"enabled": True})
-            _, warm_failed, warm_errors, _ = _run_loop(
-                _submit(node.port, requests[:WARMUP], CONNECTIONS)
+            _, warm_failed, warm_errors, _ = run_loop(
+                submit(node.port, requests[:WARMUP], CONNECTIONS)
             )
             if warm_failed:
                 print(f"bench_api: warm-up: {warm_failed} not 201, first: {warm_errors[0]!r}")
             height = node.api("GET", "/status")["height"]
             node_cpu = _cpu_seconds(node.proc.pid)
             client_cpu = time.process_time()
-            latencies, failed, errors, wall = _run_loop(
-                _submit(node.port, requests[WARMUP:], CONNECTIONS)
+            latencies, failed, errors, wall = run_loop(
+                submit(node.port, requests[WARMUP:], CONNECTIONS)
             )
             client_cpu = time.process_time() - client_cpu
             node_cpu = _cpu_seconds(node.proc.pid) - node_cpu

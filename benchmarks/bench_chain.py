@@ -2,8 +2,10 @@
 
 connect: blocks of 1,000 signed 1-in/2-out transactions processed by the chainstate (full
 validation, one database transaction per block). The coins they spend are put in the UTXO set
-first, as if an earlier block had made them. reorg: a competing branch of 11 such blocks replaces
-10 (disconnect 10 with undo data, connect 11), timed on the block that triggers it.
+first, as if an earlier block had made them; the first block is a warm-up and the others are
+timed. reorg: a competing branch of 11 such blocks replaces 10 (disconnect 10 with undo data,
+connect 11), timed on the block that triggers it. bench_scaling.py reuses `build_blocks` and
+`connect_times` for longer chains.
 """
 
 import tempfile
@@ -67,24 +69,38 @@ def _funded_txs(chain: Chainstate, count: int, salt: int, branches: int = 1) -> 
     return txs
 
 
+def build_blocks(chain: Chainstate, count: int, txs: int = TXS) -> list[Block]:
+    """`count` blocks on genesis of `txs` transactions each, their coins funded in `chain`."""
+    blocks = [REGTEST.genesis]
+    for b in range(count):
+        funded = tuple(_funded_txs(chain, txs, b + 1)[0])
+        blocks.append(_block_on(blocks[-1], b + 1, funded))
+    return blocks[1:]
+
+
+def connect_times(chain: Chainstate, blocks: list[Block]) -> list[float]:
+    """Connect `blocks` in order, the first as a warm-up; the seconds each of the others took."""
+    chain.process_block(blocks[0], NOW)
+    times = []
+    for block in blocks[1:]:
+        start = time.perf_counter()
+        chain.process_block(block, NOW)
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def connect_and_reorg(tmp: Path) -> dict[str, float]:
     chain = Chainstate(REGTEST, SqliteStore(tmp / "connect.db"))
-    blocks = [REGTEST.genesis]
-    for b in range(BLOCKS):
-        txs = tuple(_funded_txs(chain, TXS, b + 1)[0])
-        blocks.append(_block_on(blocks[-1], b + 1, txs))
-    chain.process_block(blocks[1], NOW)  # warm-up
-    start = time.perf_counter()
-    for block in blocks[2:]:
-        chain.process_block(block, NOW)
-    connect = (BLOCKS - 1) * (TXS + 1) / (time.perf_counter() - start)
+    blocks = build_blocks(chain, BLOCKS)
+    times = connect_times(chain, blocks)
+    connect = len(times) * (TXS + 1) / sum(times)
 
     # two branches from the tip: 10 blocks, then a competing 11 spending the same coins
     fork = blocks[-1]
     height = fork_height = BLOCKS
     a, b = [fork], [fork]
     for n in range(REORG_DEPTH + 1):
-        txs_a, txs_b = _funded_txs(chain, TXS, 100 + n, branches=2)
+        txs_a, txs_b = _funded_txs(chain, TXS, BLOCKS + 1 + n, branches=2)
         height = fork_height + n + 1
         if n < REORG_DEPTH:
             a.append(_block_on(a[-1], height, tuple(txs_a)))

@@ -2,8 +2,9 @@
 
 sync: node A holds 2,000 blocks of 100 signed transactions (plus the 102 blocks that fund them);
 a fresh node B is told of A and syncs headers-first over HTTP. Timed from the handshake until B's
-tip is A's. relay: three nodes in a line A - B - C; a block mined on A, timed from asking A to mine
-it until C reports it as its tip; the median of 20.
+tip is A's (bench_scaling.py calls `sync` with other numbers of blocks). relay: three nodes in a
+line A - B - C; a block mined on A, timed from asking A to mine it until C reports it as its tip;
+the median of 20.
 """
 
 import statistics
@@ -37,8 +38,8 @@ def _spend(prevout: OutPoint, amount: int, outputs: int) -> Tx:
     return sign_tx(Tx(TX_VERSION, (TxIn(prevout, b"", b""),), outs), (SECRET,), REGTEST.magic)
 
 
-def build_chain(network_dir: Path) -> int:
-    """A regtest chain in `network_dir`: 101 blocks, a fan-out to 100 lanes, then BLOCKS blocks
+def build_chain(network_dir: Path, blocks: int = BLOCKS) -> int:
+    """A regtest chain in `network_dir`: 101 blocks, a fan-out to 100 lanes, then `blocks` blocks
     in which each lane spends its previous output. Returns the number of transactions."""
     network_dir.mkdir(parents=True)
     chain = Chainstate(REGTEST, SqliteStore(network_dir / "chain.db"))
@@ -55,19 +56,19 @@ def build_chain(network_dir: Path) -> int:
     chain.process_block(prev, now)
     lanes = [(OutPoint(fan.txid, i), fan.outputs[i].amount) for i in range(TXS)]
     count = 103
-    for height in range(103, 103 + BLOCKS):
+    for height in range(103, 103 + blocks):
         txs = tuple(_spend(op, amount, 1) for op, amount in lanes)
         lanes = [(OutPoint(tx.txid, 0), tx.outputs[0].amount) for tx in txs]
         prev = _block(prev, height, txs)
         chain.process_block(prev, now)
         count += len(txs) + 1
-    assert chain.height == 102 + BLOCKS
+    assert chain.height == 102 + blocks
     chain.store.close()
     return count
 
 
-def sync(tmp: Path) -> dict[str, float]:
-    txs = build_chain(tmp / "a" / "regtest")
+def sync(tmp: Path, blocks: int = BLOCKS) -> dict[str, float]:
+    txs = build_chain(tmp / "a" / "regtest", blocks)
     a, b = NodeProc(tmp / "a"), NodeProc(tmp / "b")
     try:
         a.start()
