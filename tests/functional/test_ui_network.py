@@ -2,6 +2,7 @@
 
 from browser import PHONE, screenshot
 from framework import connected, wait_until
+from playwright.sync_api import expect
 
 
 def test_ui_network_page_adds_a_peer_and_switches_mining(nodes, open_page) -> None:
@@ -71,4 +72,5 @@ def test_ui_works_from_the_keyboard(nodes, open_page) -> None:
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")  # Posts, opened from the keyboard
     page.wait_for_url("**/#/posts")
-    assert page.get_by_role("link", name="Posts").get_attribute("aria-current") == "page"
+    posts = page.get_by_role("navigation", name="Pages").get_by_role("link", name="Posts")
+    expect(posts).to_have_attribute("aria-current", "page")  # set once the router has run
