@@ -109,12 +109,17 @@ def test_devnet_starts_three_mining_nodes_that_agree_and_stop_on_ctrl_c(tmp_path
         assert processes_using(data_dir) & children == set()
         assert agreed, f"no common tip at height >= 3 after 90 s: {out_file.read_text()}"
     finally:
-        if devnet.poll() is None:
-            devnet.kill()
-            devnet.wait()
-        for pid in processes_using(data_dir):
-            os.kill(pid, signal.SIGKILL)
+        kill_leftovers(devnet, data_dir)
         http.close()
+
+
+def kill_leftovers(devnet: subprocess.Popen[bytes], data_dir: Path) -> None:
+    """Whatever a failed test left running: the devnet and every node of its data directory."""
+    if devnet.poll() is None:
+        devnet.kill()
+        devnet.wait()
+    for pid in processes_using(data_dir):
+        os.kill(pid, signal.SIGKILL)
 
 
 def test_devnet_refuses_a_port_in_use(tmp_path: Path) -> None:
@@ -184,9 +189,5 @@ def test_devnet_demo_wallets_pay_each_other_and_post(tmp_path: Path) -> None:
         assert devnet.wait(30) == 0
         assert processes_using(data_dir) & children == set()
     finally:
-        if devnet.poll() is None:
-            devnet.kill()
-            devnet.wait()
-        for pid in processes_using(data_dir):
-            os.kill(pid, signal.SIGKILL)
+        kill_leftovers(devnet, data_dir)
         http.close()
