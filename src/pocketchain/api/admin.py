@@ -1,5 +1,7 @@
 """Admin routes: they need the node's token (CONTRACT section 5), even from loopback."""
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
 
@@ -55,10 +57,16 @@ def router(node: Node) -> APIRouter:
     def tip() -> TipState:
         return TipState(tip=node.chain.tip.header.hash_hex, height=node.chain.height)
 
-    def known(block_hash: bytes) -> bytes:
-        if block_hash not in node.chain.entries:
-            raise ApiError(404, "not-found", f"no block {to_display(block_hash)}")
-        return block_hash
+    def on_known_block(change: Callable[[bytes], None], block_hash: str) -> TipState:
+        """`change` applied to a block of the tree, on the writer; the tip it leaves."""
+
+        def apply(h: bytes) -> TipState:
+            if h not in node.chain.entries:
+                raise ApiError(404, "not-found", f"no block {to_display(h)}")
+            change(h)
+            return tip()
+
+        return node.call(apply, parse_hash(block_hash))
 
     @router.post("/mine", summary="Mine blocks now (regtest, devnet)")
     def post_mine(body: MineBody) -> Mined:
@@ -74,18 +82,10 @@ def router(node: Node) -> APIRouter:
 
     @router.post("/blocks/{block_hash}/invalidate", summary="Treat a block as invalid")
     def post_invalidate(block_hash: str) -> TipState:
-        def invalidate(h: bytes) -> TipState:
-            node.invalidate(known(h))
-            return tip()
-
-        return node.call(invalidate, parse_hash(block_hash))
+        return on_known_block(node.invalidate, block_hash)
 
     @router.post("/blocks/{block_hash}/reconsider", summary="Forget that a block was invalid")
     def post_reconsider(block_hash: str) -> TipState:
-        def reconsider(h: bytes) -> TipState:
-            node.reconsider(known(h))
-            return tip()
-
-        return node.call(reconsider, parse_hash(block_hash))
+        return on_known_block(node.reconsider, block_hash)
 
     return router

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from .. import __version__
 from ..chain.records import block_prevouts, decode_undo
 from ..consensus.block import Block, BlockHeader
+from ..consensus.connect import is_mature
 from ..consensus.errors import RejectError
 from ..consensus.hashes import from_display, to_display
 from ..consensus.keys import decode_address, encode_address, key_hash
@@ -319,7 +320,6 @@ def address_summary(node: Node, kh: bytes) -> models.AddressSummary:
 
 def address_coins(node: Node, kh: bytes, limit: int, offset: int) -> list[models.AddressCoin]:
     spend_height = node.chain.height + 1
-    maturity = node.params.coinbase_maturity
     return [
         models.AddressCoin(
             txid=to_display(op.txid),
@@ -327,8 +327,7 @@ def address_coins(node: Node, kh: bytes, limit: int, offset: int) -> list[models
             amount=coin.amount,
             height=coin.height,
             coinbase=coin.coinbase,
-            # the rule of consensus/connect.py's check_tx_inputs, for the next block
-            mature=not coin.coinbase or spend_height - coin.height >= maturity,
+            mature=is_mature(coin, spend_height, node.params),  # in the next block
             spent_in_mempool=node.mempool.spender(op) is not None,
         )
         for op, coin in node.store.address_coins(kh, limit, offset)

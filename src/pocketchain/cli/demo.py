@@ -21,13 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-import httpx
-
 from ..consensus.errors import PocketchainError
 from ..consensus.hashes import to_display
 from ..consensus.params import ChainParams
 from ..consensus.tx import COIN
-from ..wallet.amounts import format_amount, ticker
+from ..wallet.amounts import coins_text
 from ..wallet.build import InsufficientFundsError
 from ..wallet.client import NodeClient, NodeRefusedError
 from ..wallet.mnemonic import new_mnemonic
@@ -57,7 +55,7 @@ FAUCET_AGAIN = 60.0  # seconds after a payout before asking again (its coins nee
 # a scan asks the node about every address a wallet gave out: past this many change addresses
 # a fresh wallet (new words, coins from the faucet) keeps the demo light on the nodes
 RENEW_AFTER = 100
-REQUEST_TIMEOUT = httpx.Timeout(10.0)  # a busy node makes a wallet skip a turn, not hang
+REQUEST_TIMEOUT = 10.0  # seconds: a busy node makes a wallet skip a turn, not hang
 
 
 @dataclass
@@ -162,12 +160,10 @@ class Demo:
             self._log_file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
 
     def _coins(self, units: int) -> str:
-        return f"{format_amount(units)} {ticker(self.params.hrp)}"
+        return coins_text(units, self.params.hrp)
 
     def _client(self, url: str) -> NodeClient:
-        client = NodeClient(url, self.params.name)
-        client.http.timeout = REQUEST_TIMEOUT
-        return client
+        return NodeClient(url, self.params.name, read_timeout=REQUEST_TIMEOUT)
 
     def _fresh_wallet(self) -> Wallet:
         return Wallet(self.params, new_mnemonic())

@@ -21,7 +21,7 @@ from rich.table import Table
 from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address
 from ..consensus.params import ChainParams
-from ..wallet.amounts import format_amount, parse_amount, ticker
+from ..wallet.amounts import coins_text, parse_amount
 from ..wallet.build import InsufficientFundsError
 from ..wallet.client import NodeClient, local_token
 from ..wallet.errors import WalletError
@@ -88,7 +88,7 @@ class Context:
         save_wallet(self.path, wallet.payload(), self.params.name, self.passphrase)
 
     def coins(self, units: int) -> str:
-        return f"{format_amount(units)} {ticker(self.params.hrp)}"
+        return coins_text(units, self.params.hrp)
 
     @contextmanager
     def funds(self) -> Iterator[None]:

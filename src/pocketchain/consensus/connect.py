@@ -35,6 +35,11 @@ class BlockChanges(NamedTuple):
     fees: int
 
 
+def is_mature(coin: Coin, spend_height: int, params: ChainParams) -> bool:
+    """Whether a block at `spend_height` may spend the coin (Core: COINBASE_MATURITY)."""
+    return not coin.coinbase or spend_height - coin.height >= params.coinbase_maturity
+
+
 def check_tx_inputs(
     tx: Tx, get: Callable[[OutPoint], Coin | None], spend_height: int, params: ChainParams
 ) -> tuple[int, list[Coin]]:
@@ -47,7 +52,7 @@ def check_tx_inputs(
             raise RejectError(
                 "bad-txns-inputs-missingorspent", f"input {txin.prevout} is missing or spent"
             )
-        if coin.coinbase and spend_height - coin.height < params.coinbase_maturity:
+        if not is_mature(coin, spend_height, params):
             raise RejectError(
                 "bad-txns-premature-spend-of-coinbase",
                 f"coinbase output spent after {spend_height - coin.height} confirmations",

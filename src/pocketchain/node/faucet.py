@@ -8,7 +8,7 @@ writer like everything that reads the chain and the mempool: two payouts never p
 
 from collections.abc import Iterator
 
-from ..consensus.connect import Coin
+from ..consensus.connect import Coin, is_mature
 from ..consensus.errors import PocketchainError
 from ..consensus.tx import TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
 from .node import Node
@@ -30,12 +30,10 @@ def spendable_coins(node: Node, kh: bytes) -> Iterator[tuple[OutPoint, Coin]]:
     """The confirmed coins paying `kh` that the next block may spend and that no mempool
     transaction spends, oldest first. Call on the writer."""
     spend_height = node.chain.height + 1
-    maturity = node.params.coinbase_maturity
     offset = 0
     while page := node.store.address_coins(kh, PAGE, offset):
         for outpoint, coin in page:
-            # the rule of consensus/connect.py's check_tx_inputs (Core: premature-spend-of-coinbase)
-            mature = not coin.coinbase or spend_height - coin.height >= maturity
+            mature = is_mature(coin, spend_height, node.params)
             if mature and node.mempool.spender(outpoint) is None:
                 yield outpoint, coin
         offset += PAGE

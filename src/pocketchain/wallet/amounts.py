@@ -50,3 +50,8 @@ def format_amount(units: int) -> str:
 def ticker(hrp: str) -> str:
     """The network's ticker: its address prefix in capitals ("pcrt" -> "PCRT")."""
     return hrp.upper()
+
+
+def coins_text(units: int, hrp: str) -> str:
+    """An amount as people read it: decimal coins and the network's ticker ("1.5 PCRT")."""
+    return f"{format_amount(units)} {ticker(hrp)}"
