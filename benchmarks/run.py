@@ -7,6 +7,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import bench_api
 import bench_chain
+import bench_flood
 import bench_mine
 import bench_node
 import bench_p2p
@@ -19,6 +20,7 @@ for module in (
     bench_chain,
     bench_node,
     bench_api,
+    bench_flood,
     bench_p2p,
     bench_web,
 ):

@@ -55,11 +55,20 @@ def test_headers_survive_a_restart_and_blocks_follow(open_chain, source: Chainst
     again = open_chain()
     assert again.best_header().hash == source.tip.hash
     assert Status.HAVE_DATA not in again.entries[source.tip.hash].status
-    for entry in source.chain[1:]:
+    # what a sync resumes with: the blocks those headers lack, from the tip on
+    assert again.blocks_toward_best_header() == [e.hash for e in source.chain[1:]]
+    for entry in source.chain[1:11]:
+        block = source.get_block(entry.hash)
+        assert block is not None
+        again.process_block(block, NOW)
+    assert again.height == 10
+    assert again.blocks_toward_best_header() == [e.hash for e in source.chain[11:]]
+    for entry in source.chain[11:]:
         block = source.get_block(entry.hash)
         assert block is not None
         again.process_block(block, NOW)
     assert again.tip.hash == source.tip.hash
+    assert again.blocks_toward_best_header() == []
 
 
 def test_a_header_with_bad_proof_of_work_is_refused(chain: Chainstate, source: Chainstate) -> None:

@@ -49,12 +49,17 @@ class TestNode:
         self.http = httpx.Client(base_url=self.url, timeout=60)
         self.log = data_dir / "node.log"
 
+    def command(self, *extra: str) -> list[str]:
+        """The command line that starts the node."""
+        args = [str(EXE), "node", "--network", self.network, "--port", str(self.port)]
+        return [*args, "--data-dir", str(self.data_dir), "--miners", "1", *self.extra, *extra]
+
     def start(self, *extra: str) -> "TestNode":
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        args = [str(EXE), "node", "--network", self.network, "--port", str(self.port)]
-        args += ["--data-dir", str(self.data_dir), "--miners", "1", *self.extra, *extra]
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                self.command(*extra), stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -186,17 +186,20 @@ def test_ui_address_page_lists_coins_and_history(nodes, open_page) -> None:
     node.mine(1)  # to the node's own key: key 1 keeps its coinbases less the two spent
     page = open_page(node, f"/#/address/{address(1)}")
     page.get_by_role("heading", name="Address").wait_for()
-    summary = page.locator("#address-summary .card")
-    assert summary.all_inner_texts() == [
-        "Balance\n5150 PCRT",
-        "Pending\n0 PCRT",
-        "Received\n5250 PCRT",
-        "Sent\n100 PCRT",
-        "Transactions\n107",
-    ]
+    # waiting assertions: the cards and tables fill in as the page's requests come back
+    expect(page.locator("#address-summary .card")).to_have_text(
+        [
+            "Balance 5150 PCRT",
+            "Pending 0 PCRT",
+            "Received 5250 PCRT",
+            "Sent 100 PCRT",
+            "Transactions 107",
+        ],
+        use_inner_text=True,
+    )
     utxos = page.locator("#address-utxos")
     rows = utxos.locator("tbody tr")
-    assert rows.count() == 25
+    expect(rows).to_have_count(25)
     screenshot(page, "address")
     assert rows.first.get_by_text("mature", exact=True).count() == 1
     utxos.get_by_role("button", name="Next").click()
@@ -207,7 +210,7 @@ def test_ui_address_page_lists_coins_and_history(nodes, open_page) -> None:
     assert rows.last.get_by_text("immature").count() == 1  # the newest coinbases
     assert utxos.get_by_role("button", name="Next").is_disabled()
     history = page.locator("#address-txs")
-    assert history.locator("tbody tr").count() == 25
+    expect(history.locator("tbody tr")).to_have_count(25)
     history.get_by_role("link", name=short(spent[1])).wait_for()  # newest first
     history.get_by_role("button", name="Older").click()
     history.get_by_text("page 2").wait_for()

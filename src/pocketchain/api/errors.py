@@ -2,9 +2,11 @@
 
 The framework's own errors get the same shape: an unknown path is 404 `not-found`, a wrong
 method 405 `method-not-allowed`, a body that is not JSON or has the wrong types 400
-`bad-request`, a body over the size limit 413 `too-large` (see limits.py). Anything unexpected
-is a bug: it is logged with its traceback and answered 500 `internal-error`, never with a page
-of HTML or a stack trace.
+`bad-request`, a body over the size limit 413 `too-large` (see limits.py). One 5xx is expected:
+a change the node's disk has no room for is 507 `disk-full` (the node's condition, not the
+request's: it goes on serving reads, and takes the change once there is room). Anything else
+unexpected is a bug: it is logged with its traceback and answered 500 `internal-error`, never
+with a page of HTML or a stack trace.
 """
 
 import asyncio
@@ -19,6 +21,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..chain.store import DiskFullError
 from ..consensus.errors import PocketchainError, RejectError
 from ..p2p.peer import PeerError
 
@@ -56,7 +59,12 @@ class ErrorBody(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (400, 404, 409, 413, 429)
 }
-ADMIN_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
+# routes that store blocks or peers: a full disk refuses the change (507 disk-full); the mempool
+# lives in memory, so transactions never get it
+WRITE_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
+    507: {"model": ErrorBody, "description": "the node's disk is full: nothing was stored"}
+}
+ADMIN_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = WRITE_ERROR_RESPONSES | {
     status: {"model": ErrorBody} for status in (401, 403)
 }
 
@@ -137,6 +145,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PeerError)
     async def peer_refused(_: Request, exc: PeerError) -> JSONResponse:
         return error_response(exc.status, exc.code, str(exc))
+
+    @app.exception_handler(DiskFullError)
+    async def disk_full(_: Request, exc: DiskFullError) -> JSONResponse:
+        message = "the node's disk is full: nothing was stored; try again when it has room"
+        return error_response(507, "disk-full", message)
 
     @app.exception_handler(PocketchainError)
     async def refused(_: Request, exc: PocketchainError) -> JSONResponse:

@@ -13,7 +13,7 @@ from ..consensus.keys import decode_address
 from ..consensus.tx import OutPoint, Tx, TxIn, TxOut
 from ..node.node import Node
 from .common import HexBody, decode_hex
-from .errors import ERROR_RESPONSES, ApiError
+from .errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ApiError
 from .intake import TxIntake
 
 U32_MAX = 0xFFFF_FFFF
@@ -103,7 +103,7 @@ def router(node: Node, intake: TxIntake) -> APIRouter:
         status_code=201,
         response_model=BlockAccepted,
         summary="Submit a block",
-        responses=ERROR_RESPONSES
+        responses=WRITE_ERROR_RESPONSES
         | {
             200: {"model": BlockAccepted, "description": "already known (duplicate)"},
             202: {"model": BlockAccepted, "description": "stored as an orphan, parent unknown"},

@@ -280,6 +280,17 @@ class Chainstate:
         """Hashes of the blocks to fetch for `entries` (headers we have without their data)."""
         return [e.hash for e in entries if not e.have_data and not e.failed]
 
+    def blocks_toward_best_header(self) -> list[bytes]:
+        """The blocks to fetch between the active chain and the best header, oldest first: a
+        sync cut short leaves headers whose blocks were never fetched (Core:
+        FindNextBlocksToDownload)."""
+        branch: list[Entry] = []
+        entry: Entry | None = self.best_header()
+        while entry is not None and not self.in_active_chain(entry):
+            branch.append(entry)
+            entry = entry.prev
+        return self.missing_blocks(branch[::-1])
+
     def _add_orphan(self, block: Block) -> None:
         self.orphans[block.hash] = block
         if len(self.orphans) > MAX_ORPHANS:

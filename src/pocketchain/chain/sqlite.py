@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .store import SqlStore
+from .store import DiskFullError, SqlStore
 
 _CHUNK = 500  # below SQLite's limit on bound parameters
 
@@ -24,13 +24,19 @@ class SqliteStore(SqlStore):
         if self.conn.in_transaction:  # nested: the outer transaction commits
             yield cur
             return
-        cur.execute("BEGIN")
         try:
-            yield cur
-        except BaseException:
-            cur.execute("ROLLBACK")
+            cur.execute("BEGIN")
+            try:
+                yield cur
+                cur.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:  # SQLite rolls back by itself after a full disk
+                    cur.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
+                raise DiskFullError(str(exc)) from exc
             raise
-        cur.execute("COMMIT")
 
     def _fetch_coins(self, cur: Any, keys: list[bytes]) -> list[tuple[Any, ...]]:
         rows = []

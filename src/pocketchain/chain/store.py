@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from ..consensus.connect import Coin
+from ..consensus.errors import PocketchainError
 from ..consensus.serialize import Reader
 from ..consensus.tx import OutPoint
 from .records import AddressRow, BlockWrite, IndexRow, PostRow, Status, TxRow
@@ -40,6 +41,13 @@ CREATE TABLE IF NOT EXISTS posts (
 CREATE INDEX IF NOT EXISTS posts_height ON posts (height);
 CREATE TABLE IF NOT EXISTS mempool (seq {int} PRIMARY KEY, raw {blob} NOT NULL);
 """
+
+
+class DiskFullError(PocketchainError):
+    """The database had no room for a change (SQLite: SQLITE_FULL): the whole transaction was
+    rolled back, nothing of it was written."""
+
+    code = "disk-full"
 
 
 def outpoint_key(outpoint: OutPoint) -> bytes:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from ..chain.chainstate import Chainstate, ImportResult
 from ..chain.open import open_store
+from ..chain.store import DiskFullError
 from ..consensus.block import Block
 from ..consensus.contextual import next_bits
 from ..consensus.errors import RejectError
@@ -35,6 +36,7 @@ log = logging.getLogger("pocketchain.node")
 T = TypeVar("T")
 COINBASE_RESERVE = 1_000  # bytes of a block kept for the header and the coinbase
 TEMPLATE_BYTES = MAX_BLOCK_SIZE - COINBASE_RESERVE  # what a template's transactions may fill
+RELOAD_RETRY = 1.0  # seconds between attempts to re-read a chainstate that needs room to load
 
 
 def default_miners() -> int:
@@ -73,6 +75,8 @@ class Node:
         self._mine_lock = threading.Lock()
         self._mining: threading.Thread | None = None
         self._mining_stop = threading.Event()
+        self._reload_pending = False  # the disk refused a write: read the chainstate again
+        self._next_reload = 0.0
         self.network = PeerManager(self, public_url, peers or [])
 
     def start(self) -> None:
@@ -83,12 +87,48 @@ class Node:
 
     def call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(*args)` on the writer thread and wait for its result (or exception)."""
-        return self._writer.submit(fn, *args).result()
+        return self._writer.submit(self._on_writer, fn, *args).result()
 
     def acall(self, fn: Callable[..., T], *args: Any) -> "asyncio.Future[T]":
         """`call` for the running event loop: a future to await, done when the writer has run
         `fn(*args)`; the loop is not blocked meanwhile."""
-        return asyncio.wrap_future(self._writer.submit(fn, *args))
+        return asyncio.wrap_future(self._writer.submit(self._on_writer, fn, *args))
+
+    def _on_writer(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)`, on the writer. When the disk has no room for a change, the database
+        rolls it back, but the chainstate in memory may hold part of it already: it is read
+        again from the database, at once or, when loading needs room too (to finish a chain
+        switch), before a later call."""
+        if self._reload_pending and time.monotonic() >= self._next_reload:
+            self._reload_chain()
+        try:
+            return fn(*args)
+        except DiskFullError as exc:
+            log.error("disk full (%s): a change was refused, none of it stored; free space", exc)
+            self._reload_pending = True
+            self._reload_chain()
+            raise
+
+    def _reload_chain(self) -> None:
+        """Read the chainstate from the database again, and bring the mempool, the miner and
+        the listeners from the chain the memory held to the one stored."""
+        old = self.chain
+        try:
+            self.chain = Chainstate(self.params, self.store)
+        except DiskFullError:
+            self._reload_pending = True
+            self._next_reload = time.monotonic() + RELOAD_RETRY
+            return
+        self._reload_pending = False
+        new, fork = self.chain, 0
+        while fork < min(len(old.chain), len(new.chain)):
+            if old.chain[fork].hash != new.chain[fork].hash:
+                break
+            fork += 1
+        gone = [old.get_block(e.hash) for e in reversed(old.chain[fork:])]
+        came = [new.get_block(e.hash) for e in new.chain[fork:]]
+        # a block the database rolled back is not there to read: its transactions stay out
+        self._chain_moved([b for b in came if b], [b for b in gone if b])
 
     def _emit(self, kind: str, data: dict[str, Any]) -> None:
         """Tell every listener: `block`, `reorg`, `tx`, `peer` or `rejected` (from any thread)."""
@@ -120,10 +160,12 @@ class Node:
                         self.submit_block(block)
                     except RejectError as exc:
                         return exc
+        except DiskFullError:
+            raise  # see _on_writer
         except Exception:
             # the database rolled back blocks the memory holds as connected: read it again
             log.exception("a batch of blocks failed to commit; reloading the chainstate")
-            self.chain = Chainstate(self.params, self.store)
+            self._reload_chain()
             raise
         return None
 
@@ -257,6 +299,8 @@ class Node:
                     return
                 try:
                     self._mine_one(pay_to)
+                except DiskFullError:  # logged by the writer; the disk may have room later
+                    self._mining_stop.wait(5 * RELOAD_RETRY)
                 except Exception:
                     log.exception("mining failed; trying again in a second")
                     self._mining_stop.wait(1)
@@ -267,7 +311,10 @@ class Node:
         """Stop mining and peers, save the mempool, stop the workers and close the database."""
         self.stop_mining()
         self.network.stop()
-        self.call(self.save_mempool)
+        try:
+            self.call(self.save_mempool)
+        except DiskFullError:
+            log.error("the mempool was not saved: the disk is full")
         self._writer.shutdown(wait=True)
         self.miner.close()
         self.store.close()

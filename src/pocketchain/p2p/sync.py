@@ -1,6 +1,7 @@
 """Headers-first sync from one peer (Core: net_processing's headers sync, then block download).
 
-Ask for headers after our locator; check them (proof of work, bits, time) and add them to the
+First fetch the blocks of headers we already hold (a sync cut short by a restart leaves them).
+Then ask for headers after our locator; check them (proof of work, bits, time) and add them to the
 block tree before fetching any block; then fetch the missing blocks in batches, the next batch on
 the wire while the current one is validated, and connect them. Repeat while the peer sends full
 answers.
@@ -29,6 +30,9 @@ Punish = Callable[[Peer, int, str], None]
 async def sync_from(node: Any, client: PeerClient, peer: Peer, punish: Punish) -> None:
     """Fetch and connect what `peer` has beyond our best header. Peer errors propagate."""
     last: Entry | None = None
+    pending = await node.acall(node.chain.blocks_toward_best_header)
+    if pending and not await _fetch_blocks(node, client, peer, pending, punish):
+        return
     while True:
         locator = await node.acall(node.chain.locator)
         raws = await client.headers(peer.url, locator)
