@@ -67,3 +67,19 @@ def test_ui_chain_marks_an_invalidated_branch(nodes, open_page) -> None:
     tree.locator(f'a[href="#/block/{hashes[3]}"]').focus()  # the boxes work from the keyboard
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Block 4").wait_for()
+
+
+def test_ui_chain_opens_on_the_newest_fork_when_it_is_left_of_the_tip(nodes, open_page) -> None:
+    node = nodes()
+    hashes = node.mine(12)
+    node.api("POST", f"/blocks/{hashes[8]}/invalidate", admin=True)  # 9 to 12: a side branch
+    node.mine(20)  # the tip, 28, is 20 columns right of where the branch parts
+    page = open_page(node, "/#/chain")
+    tree = page.locator("svg.tree")
+    expect(tree).to_have_attribute(
+        "aria-label",
+        "active chain to height 28; 1 side branch: invalid, 4 blocks forking after height 8",
+    )
+    # the drawing is wider than the window: it opens where the branch parts, not at the tip
+    expect(tree.locator(f'a[href="#/block/{hashes[11]}"]')).to_be_in_viewport()
+    expect(tree.get_by_text("active", exact=True)).not_to_be_in_viewport()

@@ -20,7 +20,7 @@ export function treeSvg(active, branches) {
   const last = Math.max(...[active, ...branches.map((b) => b.blocks)].flat().map((b) => b.height));
   const rows = [0, ...branches.map((_, k) => (k % 2 ? (k + 1) / 2 : -(k / 2 + 1)))];
   const top = Math.min(...rows);
-  const x = (height) => PAD + (height - first) * COL;
+  const x = (height) => columnX(first, height);
   const y = (row) => PAD + (row - top) * ROW;
   const at = new Map(); // hash -> [x, y] of its box
   const lines = [];
@@ -50,6 +50,11 @@ export function treeSvg(active, branches) {
   const height = (Math.max(...rows) - top) * ROW + BOX_H + 2 * PAD;
   return html`<svg class="tree" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"
     role="img" aria-label="${describe(active, branches)}">${lines}${shapes}${labels}</svg>`;
+}
+
+// The left edge of the column of `height` in a drawing whose first column is `first`.
+export function columnX(first, height) {
+  return PAD + (height - first) * COL;
 }
 
 // From the right middle of one box to the left middle of the next (a bend between rows).

@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { html, link, short } from "../format.js";
 import { follow } from "../explorer/live.js";
-import { treeSvg } from "../explorer/tree.js";
+import { columnX, treeSvg } from "../explorer/tree.js";
 
 const SHOWN = 20; // active-chain blocks drawn, at least
 const NEAR = 30; // side branches whose tip is this close to the active tip are drawn
@@ -33,7 +33,12 @@ export async function render(main, _params, ctx) {
       ${tree.hidden ? html`<p class="muted">${tree.hidden} more tips, farther from the active tip,
         are not drawn.</p>` : ""}`.markup;
     const next = view.querySelector(".tree-scroll");
-    next.scrollLeft = atEnd ? next.scrollWidth : left; // keep the tip in view
+    if (!scroller && tree.branches.length) { // first look: the newest fork, where it parts
+      const { tip } = tree.branches[0];
+      next.scrollLeft = columnX(tree.active[0].height, tip.height - tip.branchlen - 1);
+    } else {
+      next.scrollLeft = atEnd ? next.scrollWidth : left; // keep the tip in view
+    }
   };
   await draw();
   return follow(ctx, ["block", "reorg"], draw, main.querySelector("#chain-error"));
