@@ -14,15 +14,16 @@ import bench_p2p
 import bench_validate
 import bench_web
 
-for module in (
-    bench_validate,
-    bench_mine,
-    bench_chain,
-    bench_node,
-    bench_api,
-    bench_flood,
-    bench_p2p,
-    bench_web,
-):
-    for name, value in module.run().items():
-        print(f"{name}: {value}", flush=True)
+if __name__ == "__main__":  # bench_flood starts a process that imports this module again
+    for module in (
+        bench_validate,
+        bench_mine,
+        bench_chain,
+        bench_node,
+        bench_api,
+        bench_flood,
+        bench_p2p,
+        bench_web,
+    ):
+        for name, value in module.run().items():
+            print(f"{name}: {value}", flush=True)
