@@ -1,7 +1,9 @@
-"""wallet_basic and wallet_self_send: receive, send with change, history and balance across
-confirmations, with the `pocketchain wallet` commands against a real node."""
+"""wallet_basic, wallet_self_send and wallet_concurrent_commands: receive, send with change,
+history and balance across confirmations, with the `pocketchain wallet` commands against a real
+node."""
 
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from walletcli import CliWallet
@@ -94,3 +96,30 @@ def test_wallet_self_send(nodes, tmp_path: Path) -> None:
     assert after["confirmed"] == 150 * COIN - fee
     entry = next(e for e in wallet.history() if e["txid"] == txid)
     assert (entry["direction"], entry["amount"], entry["counterparty"]) == ("self", -fee, own)
+
+
+def test_wallet_concurrent_commands(nodes, tmp_path: Path) -> None:
+    """Commands that change one wallet file at the same time take turns (the file's lock):
+    each picks coins the one before it did not spend, and each one's record is kept."""
+    node = nodes()
+    wallet = CliWallet(tmp_path / "w.json", node)
+    address, _ = wallet.create()
+    node.mine(103, address)  # three coinbases of 50 are spendable, all alike
+    bob = CliWallet(tmp_path / "bob.json", node)
+    bob_address, _ = bob.create()
+    commands = [
+        ("wallet", "send", bob_address, "10"),
+        ("wallet", "send", bob_address, "20"),
+        ("post", "three commands, one wallet"),
+        ("wallet", "address", "--new"),
+    ]
+    with ThreadPoolExecutor(len(commands)) as pool:
+        outs = list(pool.map(lambda args: wallet.ok(*args), commands))
+    *txids, new_address = outs
+    for txid in txids:
+        assert node.api("GET", f"/txs/{txid}")["status"] == "mempool"
+    assert new_address in wallet.addresses()
+    node.mine(1)
+    recorded = {e["txid"]: e["direction"] for e in wallet.history()}
+    assert [recorded.get(t) for t in txids] == ["sent", "sent", "post"]
+    assert bob.balance()["confirmed"] == 30 * COIN

@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 
 from pocketchain.wallet import keystore
 from pocketchain.wallet.errors import WalletError
-from pocketchain.wallet.keystore import is_encrypted, load_wallet, save_wallet, wallet_exists
+from pocketchain.wallet.keystore import (
+    is_encrypted,
+    load_wallet,
+    save_wallet,
+    wallet_exists,
+    wallet_lock,
+)
 
 PAYLOAD: dict[str, Any] = {"mnemonic": "abandon " * 11 + "about", "accounts": [{"next": 3}]}
 PASSPHRASE = "correct horse battery staple"
@@ -150,6 +156,18 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
     assert wallet.read_bytes() == before
     assert [path.name for path in wallet.parent.iterdir()] == ["wallet.json"]
     assert load_wallet(wallet, PASSPHRASE, "regtest") == PAYLOAD
+
+
+def test_the_lock_lets_one_holder_in_at_a_time(wallet: Path) -> None:
+    with (
+        wallet_lock(wallet),
+        pytest.raises(WalletError, match=r"another command is changing .*wallet\.json"),
+        wallet_lock(wallet, wait=0.2),  # another open file: as another process would
+    ):
+        pass  # pragma: no cover
+    with wallet_lock(wallet, wait=0.2):  # released when the holder's block ends
+        assert not wallet.exists()  # the lock is a file of its own, beside the wallet
+    assert wallet.with_name(wallet.name + ".lock").exists()
 
 
 def test_wrong_passphrase(wallet: Path) -> None:

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -26,7 +26,7 @@ from ..wallet.build import InsufficientFundsError
 from ..wallet.client import NodeClient, local_token
 from ..wallet.errors import WalletError
 from ..wallet.history import history
-from ..wallet.keystore import is_encrypted, load_wallet, save_wallet, wallet_exists
+from ..wallet.keystore import is_encrypted, load_wallet, save_wallet, wallet_exists, wallet_lock
 from ..wallet.mnemonic import check_mnemonic, new_mnemonic
 from ..wallet.send import pay, post, post_data
 from ..wallet.sync import scan
@@ -144,8 +144,9 @@ def create(
         raise typer.BadParameter("12 or 24", param_hint="--words")
     ctx = Context(network, data_dir, wallet_file)
     mnemonic = new_mnemonic(128 if words == 12 else 256)
-    wallet = _new_wallet(ctx, mnemonic, no_passphrase)
-    ctx.save(wallet)
+    with wallet_lock(ctx.path):  # two creates at once: the second finds the first's file
+        wallet = _new_wallet(ctx, mnemonic, no_passphrase)
+        ctx.save(wallet)
     typer.echo(
         "Write down these words and keep them safe: they restore every key of this wallet\n"
         f"(pocketchain wallet import). They are not shown again.\n\n  {mnemonic}\n",
@@ -174,13 +175,14 @@ def import_(
     ctx = Context(network, data_dir, wallet_file, node_url, token)
     if mnemonic is None:
         mnemonic = str(typer.prompt("Recovery words", hide_input=True))
-    wallet = _new_wallet(ctx, check_mnemonic(mnemonic), no_passphrase)
-    try:
-        state = scan(wallet, ctx.client())
-        typer.echo(f"found {len(state.addresses)} addresses in use on the chain", err=True)
-    except WalletError as exc:  # the node is not there, or of another network
-        typer.echo(f"warning: not scanned for used addresses ({exc})", err=True)
-    ctx.save(wallet)
+    with wallet_lock(ctx.path):
+        wallet = _new_wallet(ctx, check_mnemonic(mnemonic), no_passphrase)
+        try:
+            state = scan(wallet, ctx.client())
+            typer.echo(f"found {len(state.addresses)} addresses in use on the chain", err=True)
+        except WalletError as exc:  # the node is not there, or of another network
+            typer.echo(f"warning: not scanned for used addresses ({exc})", err=True)
+        ctx.save(wallet)
     typer.echo(wallet.address(RECEIVE, 0))
 
 
@@ -198,10 +200,11 @@ def address(
     Example: pocketchain wallet address --new
     """
     ctx = Context(network, data_dir, wallet_file)
-    wallet = ctx.open()
-    if new:
-        wallet.new_key_hash(RECEIVE)
-        ctx.save(wallet)
+    with wallet_lock(ctx.path) if new else nullcontext():
+        wallet = ctx.open()
+        if new:
+            wallet.new_key_hash(RECEIVE)
+            ctx.save(wallet)
     issued = wallet.issued[RECEIVE]
     indexes = range(issued) if all_ else [issued - 1]
     addresses = [wallet.address(RECEIVE, i) for i in indexes]
@@ -325,10 +328,11 @@ def send(
     payee = decode_address(ctx.params.hrp, to)  # every input is checked before anything else
     units = parse_amount(amount)
     fixed_fee = parse_amount(fee) if fee is not None else None
-    wallet = ctx.open()
-    with ctx.funds():
-        tx = pay(wallet, ctx.client(), payee, units, fixed_fee)
-    ctx.save(wallet)
+    with wallet_lock(ctx.path):  # a send and a post at once: each one's record is kept
+        wallet = ctx.open()
+        with ctx.funds():
+            tx = pay(wallet, ctx.client(), payee, units, fixed_fee)
+        ctx.save(wallet)
     typer.echo(to_display(tx.txid))
 
 
@@ -346,8 +350,9 @@ def post_cmd(
     """
     post_data(text)  # refuse bad text before asking for the passphrase
     ctx = Context(network, data_dir, wallet_file, node_url, token)
-    wallet = ctx.open()
-    with ctx.funds():
-        tx = post(wallet, ctx.client(), text)
-    ctx.save(wallet)
+    with wallet_lock(ctx.path):
+        wallet = ctx.open()
+        with ctx.funds():
+            tx = post(wallet, ctx.client(), text)
+        ctx.save(wallet)
     typer.echo(to_display(tx.txid))

@@ -13,11 +13,15 @@ a wrong passphrase or a changed byte anywhere makes decryption fail. Every save 
 and nonce and replaces the file atomically; the file is readable by its owner only (mode 0600).
 """
 
+import fcntl
 import json
 import math
 import os
 import secrets
+import time
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +40,7 @@ MAX_SCRYPT_COST = 2**21  # the most n * r * p a file may ask for (256 MiB), what
 SALT_SIZE = 16
 NONCE_SIZE = 12
 KEY_SIZE = 32  # AES-256
+LOCK_WAIT = 30.0  # seconds a command waits for another one changing the same wallet
 
 
 def save_wallet(path: Path, payload: dict[str, Any], network: str, passphrase: str | None) -> None:
@@ -55,6 +60,32 @@ def save_wallet(path: Path, payload: dict[str, Any], network: str, passphrase: s
         _write_atomically(path, data)
     except OSError as exc:
         raise WalletError(f"cannot write the wallet {path}: {exc.strerror or exc}") from exc
+
+
+@contextmanager
+def wallet_lock(path: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Hold the wallet's lock (the file `path` + ".lock" beside it, locked with flock) between
+    reading the wallet and saving it: two commands that change one wallet run one after the
+    other, so neither saves over what the other recorded (Core: the wallet directory's .lock).
+    Raises WalletError when another process still holds it after `wait` seconds."""
+    lock_path = path.with_name(path.name + ".lock")
+    lock_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WalletError(
+                        f"another command is changing {path}; try again once it has finished"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def wallet_exists(path: Path) -> bool:
