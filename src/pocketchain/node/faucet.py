@@ -71,5 +71,5 @@ def _payout(node: Node, inputs: list[OutPoint], total: int, to: bytes, amount: i
     if change > 0:
         outputs.append(TxOut(change, node.miner_key_hash))
     unsigned = Tx(TX_VERSION, tuple(TxIn(op, b"", b"") for op in inputs), tuple(outputs))
-    secrets = (node._miner_secret,) * len(inputs)  # the node's own key: the faucet is the node
+    secrets = (node.miner_secret,) * len(inputs)  # the node's own key: the faucet is the node
     return sign_tx(unsigned, secrets, node.params.magic)

@@ -58,8 +58,8 @@ class Node:
         self.dir = data_dir / params.name
         self.dir.mkdir(parents=True, exist_ok=True)
         self.token = load_or_create_token(self.dir)
-        self._miner_secret = load_or_create_miner_key(self.dir)  # signs the faucet's payouts
-        self.miner_key_hash = key_hash(pubkey_from_secret(self._miner_secret))
+        self.miner_secret = load_or_create_miner_key(self.dir)  # paid by its blocks; the faucet
+        self.miner_key_hash = key_hash(pubkey_from_secret(self.miner_secret))
         self.store = open_store(db, self.dir)
         self.chain = Chainstate(params, self.store)
         self.mempool = Mempool(params)
