@@ -63,6 +63,10 @@ def test_bad_blocks_get_their_reject_codes(nodes) -> None:
 
     assert node.submit_block(good.raw.hex())["status"] == "accepted"
     assert node.submit_block(good.raw.hex())["status"] == "duplicate"
+    # the same header with other transactions is mutated, not a duplicate (CheckBlock first)
+    other_coinbase = replace(good.txs[0], data=good.txs[0].data + b"!")
+    mutated = Block(good.header, (other_coinbase, *good.txs[1:]))
+    assert refused(node, mutated.raw.hex()) == (400, "bad-txnmrklroot")
     orphan = Block(solve(replace(good.header, prev=bytes(range(32)))), good.txs)
     assert node.submit_block(orphan.raw.hex())["status"] == "orphan"
     assert node.tip() == good.header.hash_hex

@@ -45,7 +45,7 @@ def create_app(node: Node) -> FastAPI:
     )
     errors.install(app)
 
-    hub = events.EventHub()
+    hub = app.state.events = events.EventHub()  # cli/run_node.py closes it at shutdown
     node_metrics = metrics.Metrics(node, subscribers=lambda: len(hub))
     node.listeners.append(hub.on_event)
     node.listeners.append(node_metrics.on_event)

@@ -5,8 +5,8 @@ event to every subscriber's event loop with `call_soon_threadsafe`, into a bound
 subscriber that falls so far behind that its queue fills is dropped (its stream ends; a browser's
 EventSource reconnects by itself) rather than letting memory grow. There is a cap on concurrent
 subscribers (429 past it). FastAPI sends a keep-alive comment after 15 s without an event, and
-a subscriber is removed as soon as its client goes away or the server shuts down (uvicorn ends
-open streams after its graceful-shutdown timeout, see cli/run_node.py).
+a subscriber is removed as soon as its client goes away. When the server shuts down, `close`
+ends every stream with a comment saying so, so the shutdown does not wait for them.
 """
 
 import asyncio
@@ -20,6 +20,8 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from .errors import ApiError
 
 EVENT_KINDS = frozenset({"block", "tx", "reorg", "peer"})
+DROPPED = "dropped: this client fell too far behind"
+STOPPING = "the node is stopping"
 MAX_SUBSCRIBERS = 64
 QUEUE_SIZE = 1_000  # events waiting for one subscriber before it is dropped
 RETRY_MS = 3_000  # how long a browser waits before it reconnects
@@ -30,19 +32,27 @@ class Subscriber:
 
     def __init__(self, loop: asyncio.AbstractEventLoop, queue_size: int) -> None:
         self.loop = loop
-        self.queue: asyncio.Queue[tuple[str, dict[str, Any]] | None] = asyncio.Queue(queue_size)
-        self.dropped = False
+        # events as (kind, data); a str ends the stream, saying why
+        self.queue: asyncio.Queue[tuple[str, dict[str, Any]] | str] = asyncio.Queue(queue_size)
+        self.ended = False
 
-    def deliver(self, event: tuple[str, dict[str, Any]] | None) -> None:
-        if self.dropped:
+    def deliver(self, event: tuple[str, dict[str, Any]]) -> None:
+        if self.ended:
             return
         try:
             self.queue.put_nowait(event)
         except asyncio.QueueFull:  # too far behind: forget what it has not read, and end it
-            self.dropped = True
+            self.end(DROPPED)
+
+    def end(self, why: str) -> None:
+        """End the stream after the events already queued (all of them dropped when full)."""
+        if self.ended:
+            return
+        self.ended = True
+        if self.queue.full():
             while not self.queue.empty():
                 self.queue.get_nowait()
-            self.queue.put_nowait(None)  # the end of the stream
+        self.queue.put_nowait(why)
 
 
 class EventHub:
@@ -84,6 +94,16 @@ class EventHub:
         with self._lock:
             self._subscribers.discard(subscriber)
 
+    def close(self) -> None:
+        """End every open stream (the server is shutting down); any thread."""
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for subscriber in subscribers:
+            try:
+                subscriber.loop.call_soon_threadsafe(subscriber.end, STOPPING)
+            except RuntimeError:  # its loop is closed already
+                self.unsubscribe(subscriber)
+
 
 def router(hub: EventHub) -> APIRouter:
     router = APIRouter(prefix="/api/v1")
@@ -123,8 +143,8 @@ def router(hub: EventHub) -> APIRouter:
         yield ServerSentEvent(comment="subscribed", retry=RETRY_MS)
         while True:
             event = await subscriber.queue.get()
-            if event is None:
-                yield ServerSentEvent(comment="dropped: this client fell too far behind")
+            if isinstance(event, str):
+                yield ServerSentEvent(comment=event)
                 return
             kind, data = event
             yield ServerSentEvent(event=kind, data=data)

@@ -158,11 +158,12 @@ class Chainstate:
         known = self.entries.get(block.hash)
         if known is not None and known.failed:
             raise RejectError("duplicate-invalid", "block is already known to be invalid")
+        # before the duplicate check, as Core: a known header with other transactions is mutated
+        check_block(block, self.params)
         parent = self.entries.get(block.header.prev)
         held = parent is None and block.hash in self.orphans
         if (known is not None and known.have_data) or held:
             return ImportResult("duplicate", [], [])
-        check_block(block, self.params)
         if parent is None:
             self._add_orphan(block)
             return ImportResult("orphan", [], [])

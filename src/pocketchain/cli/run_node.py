@@ -3,12 +3,14 @@
 import gc
 import logging
 import signal
+import socket
 from pathlib import Path
 from types import FrameType
 
 import uvicorn
 
 from ..api.app import create_app
+from ..api.events import EventHub
 from ..consensus.keys import decode_address, encode_address
 from ..consensus.params import ChainParams
 from ..node.node import Node
@@ -18,6 +20,19 @@ log = logging.getLogger("pocketchain")
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, which ends the open event streams (GET /api/v1/events) as its shutdown
+    starts: they never end by themselves, and the shutdown would otherwise wait them out."""
+
+    def __init__(self, config: uvicorn.Config, hub: EventHub) -> None:
+        super().__init__(config)
+        self.hub = hub
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.hub.close()
+        await super().shutdown(sockets)
 
 
 def run_node(
@@ -33,21 +48,22 @@ def run_node(
     peers: list[str],
 ) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request to a peer
     pay_to = decode_address(params.hrp, mine_to) if mine_to else None
     node = Node(params, data_dir.expanduser(), db, miners, public_url, peers)
     try:
         node.start()
+        app = create_app(node)
         config = uvicorn.Config(
-            create_app(node),
+            app,
             host=host,
             port=port,
             log_level="warning",
             lifespan="off",
-            # open event streams (GET /api/v1/events) never end by themselves: on SIGTERM give
-            # requests this long, then cancel what is left so the node stops promptly
+            # on SIGINT/SIGTERM requests under way get this long, then are cancelled
             timeout_graceful_shutdown=3,
         )
-        server = uvicorn.Server(config)
+        server = _Server(config, app.state.events)
         gc.freeze()  # the loaded block tree lives as long as the process: out of every collection
         gc.set_threshold(20_000, 50, 100)  # fewer collections under load: shorter tail latency
         log.info(
