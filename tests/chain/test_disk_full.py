@@ -6,10 +6,12 @@ with SQLITE_FULL ("database or disk is full") exactly as when the file system ha
 
 from pathlib import Path
 
+import psycopg
 import pytest
 from miner import NOW, make_block, mine
 
 from pocketchain.chain.chainstate import Chainstate
+from pocketchain.chain.postgres import PostgresStore
 from pocketchain.chain.sqlite import SqliteStore
 from pocketchain.chain.store import DiskFullError
 from pocketchain.chain.verify import verify_chain
@@ -104,3 +106,19 @@ def test_a_sync_batch_the_disk_refuses_leaves_nothing_connected(tmp_path: Path) 
         chain.store.close()
     finally:
         node.close()
+
+
+def test_postgres_disk_full_is_the_same_error_and_nothing_is_kept(pg_database: str) -> None:
+    """PostgreSQL says its disk is full with SQLSTATE 53100 (raised here at a statement, as the
+    server raises it): the store raises DiskFullError, as for SQLITE_FULL, and the
+    transaction's earlier writes are rolled back."""
+    store = PostgresStore(pg_database)
+    try:
+        with pytest.raises(DiskFullError), store.transaction():
+            store.set_meta("probe", b"written before the disk filled up")
+            raise psycopg.errors.DiskFull("could not extend file: No space left on device")
+        assert store.get_meta("probe") is None
+        store.set_meta("probe", b"once there is room")  # the connection works on
+        assert store.get_meta("probe") == b"once there is room"
+    finally:
+        store.close()

@@ -12,7 +12,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from ..consensus.errors import PocketchainError
-from .store import SqlStore
+from .store import DiskFullError, SqlStore
 
 CONNECT_TIMEOUT = 10  # seconds to reach the server before giving up
 
@@ -43,8 +43,11 @@ class PostgresStore(SqlStore):
             if self.conn.info.transaction_status != TransactionStatus.IDLE:
                 yield cur  # nested: the outer transaction commits
                 return
-            with self.conn.transaction():
-                yield cur
+            try:
+                with self.conn.transaction():
+                    yield cur
+            except psycopg.errors.DiskFull as exc:  # SQLSTATE 53100; rolled back as a whole
+                raise DiskFullError(str(exc)) from exc
 
     def _fetch_coins(self, cur: Any, keys: list[bytes]) -> list[tuple[Any, ...]]:
         cur.execute(
