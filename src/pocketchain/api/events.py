@@ -11,7 +11,7 @@ ends every stream with a comment saying so, so the shutdown does not wait for th
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -71,13 +71,7 @@ class EventHub:
         """A node listener: any thread; never blocks and never raises."""
         if kind not in EVENT_KINDS:
             return
-        with self._lock:
-            subscribers = list(self._subscribers)
-        for subscriber in subscribers:
-            try:
-                subscriber.loop.call_soon_threadsafe(subscriber.deliver, (kind, data))
-            except RuntimeError:  # its loop is closed: the server has stopped
-                self.unsubscribe(subscriber)
+        self._on_each_loop(lambda subscriber: subscriber.deliver((kind, data)))
 
     def subscribe(self) -> Subscriber:
         """A new subscriber on the running loop; ApiError 429 when there are too many."""
@@ -96,12 +90,16 @@ class EventHub:
 
     def close(self) -> None:
         """End every open stream (the server is shutting down); any thread."""
+        self._on_each_loop(lambda subscriber: subscriber.end(STOPPING))
+
+    def _on_each_loop(self, call: Callable[[Subscriber], None]) -> None:
+        """`call(subscriber)` for each subscriber, on its own event loop; from any thread."""
         with self._lock:
             subscribers = list(self._subscribers)
         for subscriber in subscribers:
             try:
-                subscriber.loop.call_soon_threadsafe(subscriber.end, STOPPING)
-            except RuntimeError:  # its loop is closed already
+                subscriber.loop.call_soon_threadsafe(call, subscriber)
+            except RuntimeError:  # its loop is closed: the server has stopped
                 self.unsubscribe(subscriber)
 
 

@@ -44,8 +44,8 @@ CREATE TABLE IF NOT EXISTS mempool (seq {int} PRIMARY KEY, raw {blob} NOT NULL);
 
 
 class DiskFullError(PocketchainError):
-    """The database had no room for a change (SQLite: SQLITE_FULL): the whole transaction was
-    rolled back, nothing of it was written."""
+    """The database had no room for a change (SQLite: SQLITE_FULL; PostgreSQL: SQLSTATE 53100):
+    the whole transaction was rolled back, nothing of it was written."""
 
     code = "disk-full"
 

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -86,6 +86,15 @@ class Context:
 
     def save(self, wallet: Wallet) -> None:
         save_wallet(self.path, wallet.payload(), self.params.name, self.passphrase)
+
+    @contextmanager
+    def changing(self) -> Iterator[Wallet]:
+        """The wallet, opened under its lock and saved when the block ends without an error: two
+        commands that change it at once take turns, and each one's record is kept."""
+        with wallet_lock(self.path):
+            wallet = self.open()
+            yield wallet
+            self.save(wallet)
 
     def coins(self, units: int) -> str:
         return coins_text(units, self.params.hrp)
@@ -200,11 +209,11 @@ def address(
     Example: pocketchain wallet address --new
     """
     ctx = Context(network, data_dir, wallet_file)
-    with wallet_lock(ctx.path) if new else nullcontext():
-        wallet = ctx.open()
-        if new:
+    if new:
+        with ctx.changing() as wallet:
             wallet.new_key_hash(RECEIVE)
-            ctx.save(wallet)
+    else:
+        wallet = ctx.open()
     issued = wallet.issued[RECEIVE]
     indexes = range(issued) if all_ else [issued - 1]
     addresses = [wallet.address(RECEIVE, i) for i in indexes]
@@ -328,11 +337,8 @@ def send(
     payee = decode_address(ctx.params.hrp, to)  # every input is checked before anything else
     units = parse_amount(amount)
     fixed_fee = parse_amount(fee) if fee is not None else None
-    with wallet_lock(ctx.path):  # a send and a post at once: each one's record is kept
-        wallet = ctx.open()
-        with ctx.funds():
-            tx = pay(wallet, ctx.client(), payee, units, fixed_fee)
-        ctx.save(wallet)
+    with ctx.changing() as wallet, ctx.funds():
+        tx = pay(wallet, ctx.client(), payee, units, fixed_fee)
     typer.echo(to_display(tx.txid))
 
 
@@ -350,9 +356,6 @@ def post_cmd(
     """
     post_data(text)  # refuse bad text before asking for the passphrase
     ctx = Context(network, data_dir, wallet_file, node_url, token)
-    with wallet_lock(ctx.path):
-        wallet = ctx.open()
-        with ctx.funds():
-            tx = post(wallet, ctx.client(), text)
-        ctx.save(wallet)
+    with ctx.changing() as wallet, ctx.funds():
+        tx = post(wallet, ctx.client(), text)
     typer.echo(to_display(tx.txid))
