@@ -1,9 +1,11 @@
-"""open_store: which backend a `--db` value opens, and where."""
+"""open_store: which backend a `--db` value opens, and where; one process at a time."""
 
+import os
 from pathlib import Path
 
 import pytest
 
+from pocketchain.chain.lock import StoreInUseError
 from pocketchain.chain.open import open_store
 from pocketchain.chain.postgres import PostgresStore
 from pocketchain.chain.sqlite import SqliteStore
@@ -85,3 +87,21 @@ def test_an_unreachable_server_is_one_clear_error(tmp_path: Path) -> None:
         open_store("postgresql://u:secret@127.0.0.1:1/chain", tmp_path)
     assert "secret" not in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_sqlite_store_serves_one_process_at_a_time(tmp_path: Path) -> None:
+    first = open_store(None, tmp_path)
+    with pytest.raises(StoreInUseError, match=f"in use by process {os.getpid()}"):
+        open_store(None, tmp_path)
+    with pytest.raises(StoreInUseError):  # the same file by another name
+        open_store(f"sqlite:///{tmp_path / 'chain.db'}", tmp_path / "unused")
+    first.close()
+    open_store(None, tmp_path).close()  # closed: free again
+
+
+def test_a_postgres_store_serves_one_process_at_a_time(pg_database: str, tmp_path: Path) -> None:
+    first = open_store(pg_database, tmp_path)
+    with pytest.raises(StoreInUseError, match=f"in use by process {os.getpid()}"):
+        open_store(pg_database, tmp_path)
+    first.close()
+    open_store(pg_database, tmp_path).close()

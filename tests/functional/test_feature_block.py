@@ -11,7 +11,7 @@ from builders import kh
 from pocketchain.consensus.block import Block
 from pocketchain.consensus.merkle import merkle_root
 from pocketchain.consensus.params import REGTEST
-from pocketchain.consensus.tx import TxOut, coinbase_tx
+from pocketchain.consensus.tx import TX_VERSION, OutPoint, Tx, TxIn, TxOut, coinbase_tx
 from pocketchain.mining.assemble import assemble_block
 from pocketchain.mining.search import solve
 
@@ -70,3 +70,53 @@ def test_bad_blocks_get_their_reject_codes(nodes) -> None:
     orphan = Block(solve(replace(good.header, prev=bytes(range(32)))), good.txs)
     assert node.submit_block(orphan.raw.hex())["status"] == "orphan"
     assert node.tip() == good.header.hash_hex
+
+
+def block_on(parent: Block, height: int, tag: bytes, txs: tuple[Tx, ...] = ()) -> Block:
+    """A solved block on `parent` whose coinbase says `height`."""
+    when = parent.header.time + 1
+    block = assemble_block(REGTEST, parent.hash, height, when, 0x207FFFFF, txs, 0, kh(1), tag)
+    solved = solve(block.header)
+    assert solved is not None
+    return Block(solved, block.txs)
+
+
+def test_an_orphan_chain_that_fails_is_dropped(nodes) -> None:
+    node = nodes()
+    node.mine(3)
+    parent = block_on(tip_block(node), node.height() + 1, b"p")
+    o1 = block_on(parent, node.height() + 7, b"o1")  # a wrong coinbase height: bad-cb-height
+    o2 = block_on(o1, node.height() + 8, b"o2")
+    assert node.submit_block(o1.raw.hex())["status"] == "orphan"
+    assert node.submit_block(o2.raw.hex())["status"] == "orphan"
+    answer = node.http.post("/api/v1/blocks", json={"hex": parent.raw.hex()})
+    assert (answer.status_code, answer.json()["status"]) == (201, "accepted")
+    assert node.tip() == parent.header.hash_hex
+    for dropped in (o1, o2):
+        assert node.http.get(f"/api/v1/blocks/{dropped.header.hash_hex}").status_code == 404
+    assert refused(node, o1.raw.hex()) == (400, "bad-cb-height")  # its parent is known now
+    assert node.submit_block(o2.raw.hex())["status"] == "orphan"  # forgotten: waits again
+
+
+def test_junk_side_branches_are_not_stored(nodes) -> None:
+    """Blocks nobody asked for on a lighter branch (Core: AcceptBlock's anti-DoS rule): kept in
+    memory within a bound, never written, never listed as tips."""
+    node = nodes()
+    node.mine(10)
+    fork = Block.parse(bytes.fromhex(node.block_hex(node.api("GET", "/blocks/height/3")["hash"])))
+    junk = Tx(
+        TX_VERSION,
+        (TxIn(OutPoint(bytes(range(32)), 0), b"\x02" * 33, b"\x01" * 64),),
+        (TxOut(1, kh(2)),),
+        b"\x00" * 200_000,  # never checked on a side branch: only its shape is
+    )
+    db = node.data_dir / "regtest" / "chain.db"
+    before = sum(p.stat().st_size for p in db.parent.glob("chain.db*"))
+    for n in range(40):
+        sibling = block_on(fork, 4, n.to_bytes(2, "big"), (junk,))
+        answer = node.http.post("/api/v1/blocks", json={"hex": sibling.raw.hex()})
+        assert (answer.status_code, answer.json()["status"]) == (202, "held")
+    after = sum(p.stat().st_size for p in db.parent.glob("chain.db*"))
+    assert after - before < 1_000_000, f"{after - before} bytes written for junk"
+    assert [t["status"] for t in node.api("GET", "/tips")] == ["active"]
+    assert node.height() == 10

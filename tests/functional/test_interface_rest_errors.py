@@ -425,7 +425,7 @@ def test_a_bug_is_a_logged_500_in_the_error_shape(tmp_path, caplog) -> None:
 
         async def get() -> httpx.Response:
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://node") as client:
+            async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
                 return await client.get("/api/v1/status")
 
         response = asyncio.run(get())

@@ -8,21 +8,21 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
 from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address
 from ..node.node import Node
-from .common import check_token, parse_hash
+from .common import RequestBody, check_token, parse_hash
 from .errors import ADMIN_ERROR_RESPONSES, ApiError
 
 MAX_MINE = 1_000
 MAX_MINERS = 64
 
 
-class MineBody(BaseModel):
+class MineBody(RequestBody):
     blocks: StrictInt = Field(default=1, ge=1, le=MAX_MINE)
     address: StrictStr | None = Field(
         default=None, description="who the coinbases pay; default: the node's own mining key"
     )
 
 
-class MiningBody(BaseModel):
+class MiningBody(RequestBody):
     enabled: StrictBool
     miners: StrictInt | None = Field(
         default=None, ge=1, le=MAX_MINERS, description="worker processes; default: as now"

@@ -1,29 +1,31 @@
 """The node's HTTP API: one FastAPI app with the reading, submitting, admin, peer and event
 routers, Prometheus metrics at /metrics and interactive docs at /docs.
 
-Middleware, outermost first: the catch-all that turns a bug into a logged 500 `internal-error`,
-the fast lane for POST /api/v1/txs, the request timer (metrics) and the body size limit; inside
-them Starlette's exception middleware maps every error raised by a route to the error shape of
+Middleware, outermost first: the guard (requests addressed to the node, JSON bodies, the security
+headers of every answer), the catch-all that turns a bug into a logged 500 `internal-error`, the
+fast lane for POST /api/v1/txs, the request timer (metrics) and the body size limit; inside them
+Starlette's exception middleware maps every error raised by a route to the error shape of
 CONTRACT section 4.
 """
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..node.node import Node
 from . import admin, errors, events, faucet, metrics, peers, reading, submitting, web
 from .fastlane import TxFastLane
+from .guard import RequestGuard
 from .intake import TxIntake
 from .limits import MAX_BODY, BodyLimit
 
-SWAGGER_UI = Path(__file__).parent / "web" / "vendor" / "swagger-ui"
-SWAGGER_UI_URL = "/docs-assets"
+WEB = Path(__file__).parent / "web"
 
 
 class _App(FastAPI):
@@ -34,7 +36,9 @@ class _App(FastAPI):
         return self.openapi_schema
 
 
-def create_app(node: Node) -> FastAPI:
+def create_app(node: Node, hosts: Iterable[str] = ()) -> FastAPI:
+    """The app serving `node`. Requests must be addressed to `hosts` (the address the server
+    listens on), the host of the node's public URL, localhost or a loopback address."""
     app = _App(
         title="pocketchain",
         version=__version__,
@@ -67,26 +71,15 @@ def create_app(node: Node) -> FastAPI:
     app.add_middleware(metrics.RequestTimer, histogram=node_metrics.requests)
     app.add_middleware(TxFastLane, intake=intake, histogram=node_metrics.requests)
     app.add_middleware(errors.CatchAll)
+    public = urlsplit(node.network.public_url or "").hostname
+    app.add_middleware(RequestGuard, hosts=[*hosts, public or ""])
     return app
 
 
 def _docs(app: FastAPI) -> None:
-    """/docs: Swagger UI, from the vendored files when they are installed, else from a CDN."""
-    local = (SWAGGER_UI / "swagger-ui-bundle.js").is_file()
-    if local:
-        app.mount(SWAGGER_UI_URL, StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
+    """/docs: Swagger UI from the vendored files, started by a script file of the node's own."""
+    app.mount("/docs-assets", StaticFiles(directory=WEB / "vendor" / "swagger-ui"), name="docs")
 
     @app.get("/docs", include_in_schema=False)
-    def get_docs(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "").rstrip("/")
-        openapi_url = f"{root}{app.openapi_url}"
-        if not local:
-            return get_swagger_ui_html(openapi_url=openapi_url, title="pocketchain API")
-        assets = f"{root}{SWAGGER_UI_URL}"
-        return get_swagger_ui_html(
-            openapi_url=openapi_url,
-            title="pocketchain API",
-            swagger_js_url=f"{assets}/swagger-ui-bundle.js",
-            swagger_css_url=f"{assets}/swagger-ui.css",
-            swagger_favicon_url=f"{assets}/favicon-32x32.png",
-        )
+    def get_docs() -> FileResponse:
+        return FileResponse(WEB / "docs.html", headers={"Cache-Control": "no-cache"})

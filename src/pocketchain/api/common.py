@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Header
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..consensus.errors import DecodeError
 from ..consensus.hashes import from_display
@@ -13,7 +13,14 @@ from ..node.node import Node
 from .errors import ApiError
 
 
-class HexBody(BaseModel):
+class RequestBody(BaseModel):
+    """A request body: a field it does not define is refused (400 `bad-request`), never ignored,
+    so a misspelt option does not silently do the default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class HexBody(RequestBody):
     hex: str = Field(max_length=4_000_000, description="the consensus serialization, in hex")
 
 

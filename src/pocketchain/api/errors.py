@@ -99,6 +99,8 @@ def _validation_message(exc: RequestValidationError) -> str:
     first: dict[str, Any] = next((e for e in errors if e.get("type") != "missing"), errors[0])
     if first.get("type") == "json_invalid":
         return "the body is not valid JSON"
+    if first.get("type") == "extra_forbidden":
+        first = first | {"msg": "no such field"}
     # the location, less the names pydantic gives the members of a union
     where = ".".join(str(p) for p in first.get("loc", ()) if not str(p)[:1].isupper())
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""

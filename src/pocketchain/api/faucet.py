@@ -22,6 +22,7 @@ from ..consensus.tx import COIN, Tx
 from ..node import faucet
 from ..node.node import Node
 from . import models
+from .common import RequestBody
 from .errors import ERROR_RESPONSES, ApiError, ErrorBody
 
 DEFAULT_AMOUNT = 10 * COIN
@@ -31,7 +32,7 @@ CLIENT_PAYOUTS = 20  # payouts per client ...
 CLIENT_WINDOW = 600.0  # ... in that many seconds
 
 
-class FaucetBody(BaseModel):
+class FaucetBody(RequestBody):
     address: StrictStr = Field(description="a bech32m address of this node's network")
     # any JSON value gets in, so that the route answers `bad-amount` for every wrong one
     amount: Any = Field(

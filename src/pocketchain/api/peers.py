@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Header, Query
 from pydantic import BaseModel, Field
 
 from ..node.node import Node
-from .common import HexBody, check_token
+from .common import HexBody, RequestBody, check_token
 from .errors import ADMIN_ERROR_RESPONSES, ERROR_RESPONSES, ApiError
 
 PeerKey = Annotated[str | None, Header(alias="X-Peer-Key", max_length=64)]
@@ -27,11 +27,11 @@ class PeerView(BaseModel):
     failures: int = Field(description="failed attempts to reach it since the last success")
 
 
-class PeerUrl(BaseModel):
+class PeerUrl(RequestBody):
     url: str = Field(max_length=300, examples=["http://127.0.0.1:5001"])
 
 
-class Hello(BaseModel):
+class Hello(RequestBody):
     """One side of the handshake: who I am, what chain I serve, the key you must present."""
 
     url: str = Field(max_length=300)
@@ -48,7 +48,7 @@ class Announced(BaseModel):
     status: str
 
 
-class TxBatch(BaseModel):
+class TxBatch(RequestBody):
     txs: list[str] = Field(max_length=MAX_RELAY_TXS)
 
 

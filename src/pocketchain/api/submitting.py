@@ -12,7 +12,7 @@ from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address
 from ..consensus.tx import OutPoint, Tx, TxIn, TxOut
 from ..node.node import Node
-from .common import HexBody, decode_hex
+from .common import HexBody, RequestBody, decode_hex
 from .errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ApiError
 from .intake import TxIntake
 
@@ -28,7 +28,7 @@ _HEX_SCHEMA: dict[str, Any] = {"pattern": f"^{_HEX.pattern}$"}
 # -- the tx JSON form: what GET /api/v1/txs/{txid} shows, less what is derived from it --------
 
 
-class TxInputJson(BaseModel):
+class TxInputJson(RequestBody):
     txid: StrictStr = Field(
         description="the transaction whose output this spends (64 hex characters, display order)",
         json_schema_extra=_HASH_SCHEMA,
@@ -40,18 +40,29 @@ class TxInputJson(BaseModel):
     signature: StrictStr = Field(description="the signature, hex", json_schema_extra=_HEX_SCHEMA)
 
 
-class TxOutputJson(BaseModel):
+class TxOutputJson(RequestBody):
     amount: StrictInt = Field(ge=I64_MIN, le=I64_MAX, description="in base units")
     address: StrictStr = Field(description="an address of this node's network")
 
 
-class TxJsonBody(BaseModel):
-    """A transaction field by field; `txid`, `size`, `hex` and other derived fields are ignored."""
+class TxJsonBody(RequestBody):
+    """A transaction field by field. The fields GET /api/v1/txs/{txid} derives from it (`txid`,
+    `size`, `hex`, where it is) may come along, so that its answer can be posted back: they are
+    ignored. Any other field is refused."""
 
     version: StrictInt = Field(ge=0, le=U32_MAX)
     inputs: list[TxInputJson]
     outputs: list[TxOutputJson]
     data: StrictStr | None = Field(default=None, description="UTF-8 text (a post), or null")
+    txid: Any = Field(default=None, description="derived: ignored")
+    size: Any = Field(default=None, description="derived: ignored")
+    hex: Any = Field(default=None, description="derived: ignored")
+    status: Any = Field(default=None, description="derived: ignored")
+    block: Any = Field(default=None, description="derived: ignored")
+    height: Any = Field(default=None, description="derived: ignored")
+    confirmations: Any = Field(default=None, description="derived: ignored")
+    fee: Any = Field(default=None, description="derived: ignored")
+    fee_rate: Any = Field(default=None, description="derived: ignored")
 
 
 class TxAccepted(BaseModel):
@@ -60,7 +71,7 @@ class TxAccepted(BaseModel):
 
 class BlockAccepted(BaseModel):
     hash: str
-    status: Literal["accepted", "duplicate", "orphan"]
+    status: Literal["accepted", "duplicate", "orphan", "held"]
 
 
 def _hex_field(text: str, what: str) -> bytes:
@@ -106,13 +117,17 @@ def router(node: Node, intake: TxIntake) -> APIRouter:
         responses=WRITE_ERROR_RESPONSES
         | {
             200: {"model": BlockAccepted, "description": "already known (duplicate)"},
-            202: {"model": BlockAccepted, "description": "stored as an orphan, parent unknown"},
+            202: {
+                "model": BlockAccepted,
+                "description": "kept in memory: `orphan` (its parent is unknown) or `held` (its"
+                " branch has less work than the active chain; stored once it catches up)",
+            },
         },
     )
     def post_block(body: HexBody) -> JSONResponse:
         block = Block.parse(decode_hex(body))
-        result = node.call(node.submit_block, block)
-        code = {"accepted": 201, "duplicate": 200, "orphan": 202}[result.status]
+        result = node.call(node.submit_block, block, False)  # nobody asked for it
+        code = {"accepted": 201, "duplicate": 200, "orphan": 202, "held": 202}[result.status]
         return JSONResponse({"hash": block.header.hash_hex, "status": result.status}, code)
 
     @router.post(

@@ -408,7 +408,7 @@ def search(node: Node, query: str) -> models.SearchResults:
     """What a height, a block hash, a txid or an address names on this node."""
     chain, q = node.chain, query.strip()
     found: list[models.Found] = []
-    if q.isdigit() and int(q) <= chain.height:
+    if q.isascii() and q.isdigit() and int(q) <= chain.height:  # not other scripts' digits
         found.append(models.Found(kind="block", id=chain.chain[int(q)].header.hash_hex))
     elif len(q) == 64 and all(c in "0123456789abcdefABCDEF" for c in q):
         key = from_display(q.lower())

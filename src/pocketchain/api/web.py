@@ -37,7 +37,7 @@ def install(app: FastAPI, node: Node) -> None:
                 403,
                 "forbidden",
                 "the admin token is given only to this node's own page on this machine; paste it"
-                f" from {node.dir / TOKEN_FILE}",
+                f" from the file {TOKEN_FILE} in the node's data directory",
             )
         return JSONResponse({"token": node.token}, headers={"Cache-Control": "no-store"})
 

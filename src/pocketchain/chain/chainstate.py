@@ -1,13 +1,16 @@
 """The chainstate: the block tree, the active chain with the most work, and its UTXO set.
 
 Blocks come in through `process_block`. A block is checked on its own, then against its parent,
-stored, and the best chain is activated: the valid chain with the most cumulative work, the first
-seen winning a tie (Core: ActivateBestChain). Switching branches disconnects blocks with their undo
-data down to the fork point and connects the other branch; a block that fails is marked invalid with
-all its descendants, and the best remaining chain is activated instead.
+stored, and the best chain is activated: the valid chain with the most cumulative work, the block
+whose data came first winning a tie (Core: ActivateBestChain). Switching branches disconnects
+blocks with their undo data down to the fork point and connects the other branch; a block that
+fails is marked invalid with all its descendants, and the best remaining chain is activated
+instead. Blocks that cannot join the tree yet wait in memory (waiting.py); headers and blocks
+nobody asked for are stored only when they carry enough work (Core's anti-DoS rules).
 """
 
 import time
+from collections import deque
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -41,16 +44,19 @@ from .records import (
 )
 from .sigcache import SignatureCache
 from .store import SqlStore
+from .waiting import WaitingBlocks
 
-MAX_ORPHANS = 100
 MAX_HEADERS = 2_000  # Core: MAX_HEADERS_RESULTS
+ANTI_DOS_BLOCKS = 144  # Core: GetAntiDoSWorkThreshold, a day of blocks' work below the tip
+MUTATED = {"bad-txnmrklroot", "bad-txns-duplicate"}  # Core: BLOCK_MUTATED, not the header's fault
 _BAD_PARENT = RejectError("bad-prevblk", "previous block is invalid")
 
 
 class ImportResult(NamedTuple):
-    """What a block did: `accepted`, `duplicate`, `orphan` or `invalid`, and how the active chain
-    moved. An `invalid` block passed the first checks but failed when connected: `error` says why
-    (the chain may still have moved, to its ancestors)."""
+    """What a block did: `accepted`, `duplicate`, `orphan` (its parent is unknown), `held` (nobody
+    asked for it and its branch has less work than the active chain: it waits in memory) or
+    `invalid`, and how the active chain moved. An `invalid` block passed the first checks but
+    failed when connected: `error` says why (the chain may still have moved, to its ancestors)."""
 
     status: str
     connected: list[Block]
@@ -75,10 +81,10 @@ class Chainstate:
         self.entries: dict[bytes, Entry] = {}
         self.chain: list[Entry] = []  # the active chain, by height
         self.candidates: set[Entry] = set()  # could become the tip (Core: setBlockIndexCandidates)
-        self.orphans: dict[bytes, Block] = {}  # blocks whose parent is unknown, oldest first
+        self.waiting = WaitingBlocks()  # orphans, and blocks of lighter branches nobody asked for
         self._blocks: dict[bytes, Block] = {}  # accepted blocks not yet connected, parsed
         self._failures: dict[bytes, RejectError] = {}  # why blocks failed in this call
-        self._seq = 0
+        self._seq = 1  # the next sequence id (Core: nBlockSequenceId)
         self._load()
 
     # -- start-up -------------------------------------------------------------------------------
@@ -87,9 +93,8 @@ class Chainstate:
         genesis = self.params.genesis
         stored = self.store.get_meta("genesis")
         if stored is None:
-            self._seq = 1
             entry = self._new_entry(genesis.header, None, Status.HAVE_DATA | Status.VALID)
-            entry.chain_data = True
+            self._chain_data_from(entry)
             self.store.add_index(entry.row(), genesis.raw)
             self.store.set_meta("genesis", genesis.hash)
             self.store.set_meta("tip", genesis.hash)  # the genesis outputs are not spendable
@@ -106,9 +111,7 @@ class Chainstate:
         self.activate_best_chain()  # finish a switch a crash interrupted
 
     def _new_entry(self, header: BlockHeader, prev: Entry | None, status: Status) -> Entry:
-        work = block_work(header.bits) + (prev.chainwork if prev else 0)
-        entry = Entry(header, prev.height + 1 if prev else 0, work, status, self._seq, prev)
-        self._seq += 1
+        entry = _unlinked_entry(header, prev, status)
         link(self.entries, entry)
         return entry
 
@@ -148,9 +151,14 @@ class Chainstate:
 
     # -- blocks in --------------------------------------------------------------------------------
 
-    def process_block(self, block: Block, now: int | None = None) -> ImportResult:
+    def process_block(
+        self, block: Block, now: int | None = None, *, requested: bool = True
+    ) -> ImportResult:
         """Check, store and, if it makes a better chain, connect a block (Core: ProcessNewBlock).
 
+        `requested` is False for a block nobody asked for (one posted to the API or announced by
+        a peer): it is stored only when its branch has at least the active chain's work, and
+        otherwise waits in memory (`held`) until the branch catches up (Core: AcceptBlock).
         Raises RejectError with Core's reject code when the block breaks a rule.
         """
         now = int(time.time()) if now is None else now
@@ -159,53 +167,96 @@ class Chainstate:
         if known is not None and known.failed:
             raise RejectError("duplicate-invalid", "block is already known to be invalid")
         # before the duplicate check, as Core: a known header with other transactions is mutated
-        check_block(block, self.params)
-        parent = self.entries.get(block.header.prev)
-        held = parent is None and block.hash in self.orphans
-        if (known is not None and known.have_data) or held:
+        try:
+            check_block(block, self.params)
+        except RejectError as error:
+            if known is not None and not known.have_data and error.code not in MUTATED:
+                self._mark_failed(known, error)  # Core: AcceptBlock, the header's block is bad
+            raise
+        if (known is not None and known.have_data) or block.hash in self.waiting:
             return ImportResult("duplicate", [], [])
+        branch = self.waiting.branch_to(block)
+        parent = self.entries.get(branch[0].header.prev)
         if parent is None:
-            self._add_orphan(block)
+            self.waiting.add(block)
             return ImportResult("orphan", [], [])
-        self.orphans.pop(block.hash, None)  # its parent came (as a header) since
-        self._accept(block, parent, now)
-        for orphan in self._orphans_of(block.hash):
+        if not requested and self._too_light(parent, branch):
+            self.waiting.add(block)
+            return ImportResult("held", [], [])
+        for waited in branch[:-1]:
+            self.waiting.pop(waited.hash)
             try:
-                self._accept(orphan, self.entries[orphan.header.prev], now)
-            except RejectError:
-                continue  # an orphan's own fault; its parent stands
+                parent = self._accept(waited, parent, now)
+            except RejectError:  # an ancestor that waited here broke a rule
+                raise RejectError("bad-prevblk", "previous block is invalid") from None
+        self._accept(block, parent, now)
+        self._accept_waiting_descendants(block.hash, now)
         connected, disconnected = self.activate_best_chain()
-        error = self._failures.get(block.hash)
-        if error is not None:
-            return ImportResult("invalid", connected, disconnected, error)
+        failure = self._failures.get(block.hash)
+        if failure is not None:
+            return ImportResult("invalid", connected, disconnected, failure)
         return ImportResult("accepted", connected, disconnected)
+
+    def _too_light(self, parent: Entry, branch: list[Block]) -> bool:
+        """A branch nobody asked for is stored only with at least the tip's work, and the
+        minimum chain work (Core: AcceptBlock's fHasMoreOrSameWork and nMinimumChainWork)."""
+        work = parent.chainwork + sum(block_work(b.header.bits) for b in branch)
+        return work < max(self.tip.chainwork, self.params.minimum_chain_work)
+
+    def _accept_waiting_descendants(self, block_hash: bytes, now: int) -> None:
+        """Blocks that waited for `block_hash`, accepted parents first. One that breaks a rule is
+        dropped, and so are its descendants (their parent never joins the tree)."""
+        for waited in self.waiting.take_descendants(block_hash):
+            parent = self.entries.get(waited.header.prev)
+            if parent is None:
+                continue
+            try:
+                self._accept(waited, parent, now)
+            except RejectError:
+                continue  # its own fault; its parent stands
 
     def _accept(self, block: Block, parent: Entry, now: int) -> Entry:
         """Contextual checks and storage (Core: AcceptBlock)."""
         if parent.failed:
             raise RejectError("bad-prevblk", "previous block is invalid")
-        check_in_context(block, parent, now, self.params)
         entry = self.entries.get(block.hash)
-        if entry is None:
-            entry = self._new_entry(block.header, parent, Status.HAVE_DATA)
-            self.store.add_index(entry.row(), block.raw)
-        else:  # the header came first
-            entry.status |= Status.HAVE_DATA
-            self.store.add_block_data(entry.hash, block.raw, entry.status)
+        try:
+            check_in_context(block, parent, now, self.params)
+        except RejectError as error:
+            # Core: AcceptBlock marks a header's block that breaks a rule failed, so a sync does
+            # not fetch it again; a block too far in the future may be fine later
+            if entry is not None and error.code != "time-too-new":
+                self._mark_failed(entry, error)
+            raise
+        with self.store.transaction():
+            if entry is None:
+                entry = self._new_entry(block.header, parent, Status.HAVE_DATA)
+                linked = self._chain_data_from(entry) if parent.chain_data else []
+                self.store.add_index(entry.row(), block.raw)
+            else:  # the header came first
+                entry.status |= Status.HAVE_DATA
+                linked = self._chain_data_from(entry) if parent.chain_data else []
+                self.store.add_block_data(entry.row(), block.raw)
+            self.store.update_index(e.row() for e in linked if e is not entry)
         self._blocks[entry.hash] = block
-        if parent.chain_data:
-            self._chain_data_from(entry)
         return entry
 
-    def _chain_data_from(self, entry: Entry) -> None:
-        """`entry` and its ancestors are all stored now; so may be descendants that came early."""
-        todo = [entry]
-        while todo:
-            e = todo.pop()
+    def _chain_data_from(self, entry: Entry) -> list[Entry]:
+        """`entry` and its ancestors are all stored now, and so may be descendants whose data
+        came early: each gets the next sequence id, in the order they became complete, which
+        breaks ties between chains of equal work (Core: ReceivedBlockTransactions)."""
+        linked: list[Entry] = []
+        queue = deque([entry])
+        while queue:
+            e = queue.popleft()
             e.chain_data = True
+            e.seq = self._seq
+            self._seq += 1
+            linked.append(e)
             if not e.failed:
                 self.candidates.add(e)
-            todo += (c for c in e.children if c.have_data and not c.chain_data)
+            queue.extend(c for c in e.children if c.have_data and not c.chain_data)
+        return linked
 
     # -- headers first (Core: ProcessNewBlockHeaders, getheaders, GetLocator) ---------------------
 
@@ -214,47 +265,69 @@ class Chainstate:
     ) -> list[Entry]:
         """Check headers and add the new ones to the tree without their blocks.
 
-        Each must connect to a known header, meet the target its bits claim, the expected bits and
-        the time rules; the first that does not raises RejectError (the ones before it stay).
-        Returns the entries of all of them, in order.
+        Each must connect to a known header (or the one before it), meet the target its bits
+        claim, the expected bits and the time rules; the first that does not raises RejectError
+        (the ones before it stay). New headers are stored only when the chain they build has at
+        least `anti_dos_work()`: `too-little-chainwork` otherwise, with nothing stored (a peer's
+        longer answer may carry the work: see p2p/sync.py). Returns the entries of all of them,
+        in order.
         """
         now = int(time.time()) if now is None else now
         entries: list[Entry] = []
-        new: list[Entry] = []
-        try:
-            for header in headers:
-                known = self.entries.get(header.hash)
+        new: dict[bytes, Entry] = {}
+        error: RejectError | None = None
+        for header in headers:
+            known = self.entries.get(header.hash) or new.get(header.hash)
+            try:
                 if known is not None and known.failed:  # Core: BLOCK_CACHED_INVALID
                     raise RejectError("duplicate-invalid", "header is known to be invalid")
                 if known is None:
-                    known = self._accept_header(header, now)
-                    new.append(known)
-                entries.append(known)
-        finally:
-            self.store.add_headers([e.row() for e in new])
+                    parent = self.entries.get(header.prev) or new.get(header.prev)
+                    known = new[header.hash] = self._check_header(header, parent, now)
+            except RejectError as exc:
+                error = exc
+                break
+            entries.append(known)
+        if new and entries[-1].chainwork < self.anti_dos_work():
+            new = {}
+            error = error or RejectError(
+                "too-little-chainwork", "these headers build a chain with too little work"
+            )
+        for entry in new.values():
+            link(self.entries, entry)
+        self.store.add_headers([e.row() for e in new.values()])
+        if error is not None:
+            raise error
         return entries
 
-    def _accept_header(self, header: BlockHeader, now: int) -> Entry:
-        parent = self.entries.get(header.prev)
+    def _check_header(self, header: BlockHeader, parent: Entry | None, now: int) -> Entry:
+        """An entry for a header, checked, not yet in the tree (Core: AcceptBlockHeader)."""
         if parent is None:  # Core: "prev-blk-not-found" in AcceptBlockHeader
             raise RejectError("prev-blk-not-found", "header does not connect to a known block")
         if parent.failed:
             raise RejectError("bad-prevblk", "previous block is invalid")
         check_block_header(header, self.params)
         check_header_in_context(header, parent, now, self.params)
-        return self._new_entry(header, parent, Status(0))
+        return _unlinked_entry(header, parent, Status(0))
+
+    def anti_dos_work(self) -> int:
+        """The work a chain of new headers must reach to be stored: the minimum chain work, or a
+        day of blocks below the tip's work, whichever is more, so that a cheap branch off early
+        low-difficulty blocks is never stored (Core: GetAntiDoSWorkThreshold)."""
+        tip = self.tip
+        near_tip = tip.chainwork - min(ANTI_DOS_BLOCKS * block_work(tip.header.bits), tip.chainwork)
+        return max(near_tip, self.params.minimum_chain_work)
 
     def best_header(self) -> Entry:
-        """The known header with the most work that is not invalid (Core: m_best_header)."""
-        return max(
-            (e for e in self.entries.values() if not e.failed),
-            key=lambda e: (e.chainwork, -e.seq),
-        )
+        """The known header with the most work that is not invalid, the first one seen winning
+        a tie (Core: m_best_header)."""
+        return max((e for e in self.entries.values() if not e.failed), key=lambda e: e.chainwork)
 
-    def locator(self) -> list[bytes]:
-        """Hashes back from the best header: ten one by one, then steps that double, genesis
-        last, so a peer finds where our chains part in one answer (Core: GetLocator)."""
-        entry = self.best_header()
+    def locator(self, entry: Entry | None = None) -> list[bytes]:
+        """Hashes back from `entry` (the best header by default): ten one by one, then steps
+        that double, genesis last, so a peer finds where our chains part in one answer (Core:
+        GetLocator)."""
+        entry = entry or self.best_header()
         hashes, step = [], 1
         while True:
             hashes.append(entry.hash)
@@ -291,23 +364,6 @@ class Chainstate:
             branch.append(entry)
             entry = entry.prev
         return self.missing_blocks(branch[::-1])
-
-    def _add_orphan(self, block: Block) -> None:
-        self.orphans[block.hash] = block
-        if len(self.orphans) > MAX_ORPHANS:
-            del self.orphans[next(iter(self.orphans))]
-
-    def _orphans_of(self, block_hash: bytes) -> list[Block]:
-        """Orphans that descend from `block_hash`, parents before children."""
-        found, parents = [], [block_hash]
-        while parents:
-            parent = parents.pop()
-            children = [b for b in self.orphans.values() if b.header.prev == parent]
-            for child in children:
-                del self.orphans[child.hash]
-            found += children
-            parents += [c.hash for c in children]
-        return found
 
     # -- choosing and switching the active chain -----------------------------------------------
 
@@ -401,7 +457,7 @@ class Chainstate:
                 self._failures[e.hash] = error if e is entry else _BAD_PARENT
             self.candidates.discard(e)
             self._blocks.pop(e.hash, None)
-        self.store.set_status((e.hash, e.status) for e in failed)
+        self.store.update_index(e.row() for e in failed)
 
     # -- invalidateblock / reconsiderblock --------------------------------------------------------
 
@@ -431,7 +487,7 @@ class Chainstate:
         cleared = [e for e in family if e.failed]
         for e in cleared:
             e.status &= ~Status.FAILED
-        self.store.set_status((e.hash, e.status) for e in cleared)
+        self.store.update_index(e.row() for e in cleared)
         self._reset_candidates()
         return self.activate_best_chain()
 
@@ -468,3 +524,10 @@ class Chainstate:
             addresses,
             posts,
         )
+
+
+def _unlinked_entry(header: BlockHeader, prev: Entry | None, status: Status) -> Entry:
+    """An entry for `header` on `prev`, not yet in the tree; its sequence id comes with its
+    data (`_chain_data_from`)."""
+    work = block_work(header.bits) + (prev.chainwork if prev else 0)
+    return Entry(header, prev.height + 1 if prev else 0, work, status, 0, prev)

@@ -12,6 +12,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from ..consensus.errors import PocketchainError
+from .lock import ADVISORY_KEY, application_name, holder_pid, in_use
 from .store import DiskFullError, SqlStore
 
 CONNECT_TIMEOUT = 10  # seconds to reach the server before giving up
@@ -23,13 +24,20 @@ class PostgresStore(SqlStore):
     int_type = "BIGINT"
 
     def __init__(self, url: str) -> None:
-        """Connects to `postgresql://user:pass@host:port/dbname` and creates missing tables."""
+        """Connects to `postgresql://user:pass@host:port/dbname` and creates missing tables;
+        StoreInUseError when another process has the database."""
         try:
-            conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+            conn = psycopg.connect(
+                url,
+                autocommit=True,
+                connect_timeout=CONNECT_TIMEOUT,
+                application_name=application_name(),
+            )
         except psycopg.OperationalError as e:
             reason = " ".join(str(e).split()) or type(e).__name__  # libpq's lines, as one
             raise PocketchainError(f"cannot connect to PostgreSQL: {reason}") from e
         try:
+            _lock(conn)  # before anything is read or written
             super().__init__(conn)
         except BaseException:
             conn.close()
@@ -56,3 +64,19 @@ class PostgresStore(SqlStore):
             (keys,),
         )
         return list(cur.fetchall())
+
+
+def _lock(conn: Any) -> None:
+    """Take the database's advisory lock for this connection's life, or raise StoreInUseError naming
+    the process that holds it."""
+    locked = conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,)).fetchone()[0]
+    if locked:
+        return
+    # a bigint key is (classid, objid) = its high and low 32 bits
+    holder = conn.execute(
+        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+        " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s"
+        " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        ((ADVISORY_KEY >> 32) & 0xFFFFFFFF, ADVISORY_KEY & 0xFFFFFFFF),
+    ).fetchone()
+    raise in_use(f"database {conn.info.dbname}", holder_pid(holder[0] if holder else None))

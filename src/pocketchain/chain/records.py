@@ -26,7 +26,7 @@ class IndexRow(NamedTuple):
     height: int
     chainwork: int
     status: Status
-    seq: int  # order first seen: the tie-break between chains of equal work
+    seq: int  # order its data arrived, ancestors' too (0 until then): ties between equal work
 
 
 class TxRow(NamedTuple):

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .lock import FileLock
 from .store import DiskFullError, SqlStore
 
 _CHUNK = 500  # below SQLite's limit on bound parameters
@@ -13,10 +14,20 @@ _CHUNK = 500  # below SQLite's limit on bound parameters
 
 class SqliteStore(SqlStore):
     def __init__(self, path: Path | str) -> None:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")  # survives power loss; costs little per block
-        super().__init__(conn)
+        """Opens (or creates) the database file; StoreInUseError when another process has it."""
+        self.lock = FileLock(Path(f"{path}.lock"), str(path))  # before a byte is read
+        try:
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")  # survives power loss; costs little per block
+            super().__init__(conn)
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def close(self) -> None:
+        super().close()
+        self.lock.release()
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:

@@ -131,14 +131,11 @@ class SqlStore:
         with self.transaction() as cur:
             self._insert_index(cur, rows)
 
-    def add_block_data(self, block_hash: bytes, block: bytes, status: Status) -> None:
-        """The data of a block whose header is already in the index."""
+    def add_block_data(self, row: IndexRow, block: bytes) -> None:
+        """The data of a block whose header is already in the index, and its new status."""
         with self.transaction() as cur:
-            self._insert_block(cur, block_hash, block)
-            cur.execute(
-                self._sql("UPDATE block_index SET status = ? WHERE hash = ?"),
-                (int(status), block_hash),
-            )
+            self._insert_block(cur, row.hash, block)
+            self._update_index(cur, [row])
 
     def _insert_index(self, cur: Any, rows: Sequence[IndexRow]) -> None:
         cur.executemany(
@@ -155,12 +152,16 @@ class SqlStore:
     def _insert_block(self, cur: Any, block_hash: bytes, block: bytes) -> None:
         cur.execute(self._sql("INSERT INTO blocks (hash, data) VALUES (?, ?)"), (block_hash, block))
 
-    def set_status(self, changes: Iterable[tuple[bytes, Status]]) -> None:
+    def update_index(self, rows: Iterable[IndexRow]) -> None:
+        """New status and sequence ids of entries already in the index."""
         with self.transaction() as cur:
-            cur.executemany(
-                self._sql("UPDATE block_index SET status = ? WHERE hash = ?"),
-                [(int(status), h) for h, status in changes],
-            )
+            self._update_index(cur, list(rows))
+
+    def _update_index(self, cur: Any, rows: Sequence[IndexRow]) -> None:
+        cur.executemany(
+            self._sql("UPDATE block_index SET status = ?, seq = ? WHERE hash = ?"),
+            [(int(r.status), r.seq, r.hash) for r in rows],
+        )
 
     def get_block(self, block_hash: bytes) -> bytes | None:
         rows = self._rows("SELECT data FROM blocks WHERE hash = ?", (block_hash,))

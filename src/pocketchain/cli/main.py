@@ -68,6 +68,13 @@ def node(
         str | None,
         typer.Option(help="The URL peers reach this node at (default: http://HOST:PORT)."),
     ] = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="The address of a reverse proxy whose X-Forwarded-For header names the client"
+            " (repeat for more; by default the header is ignored)."
+        ),
+    ] = None,
 ) -> None:
     """Run a node until Ctrl-C.
 
@@ -81,7 +88,19 @@ def node(
             " with --public-url http://HOST:PORT"
         )
     url = public_url or f"http://{host}:{port}"
-    run_node(params_of(network), host, port, data_dir, db, mine, mine_to, miners, url, peer or [])
+    run_node(
+        params_of(network),
+        host,
+        port,
+        data_dir,
+        db,
+        mine,
+        mine_to,
+        miners,
+        url,
+        peer or [],
+        trusted_proxy or [],
+    )
 
 
 @app.command()

@@ -1,5 +1,6 @@
 """`pocketchain node`: the node and its HTTP server in one process, until SIGINT or SIGTERM."""
 
+import errno
 import gc
 import logging
 import signal
@@ -14,6 +15,7 @@ from ..api.events import EventHub
 from ..consensus.keys import decode_address, encode_address
 from ..consensus.params import ChainParams
 from ..node.node import Node
+from .errors import UserError
 
 log = logging.getLogger("pocketchain")
 
@@ -35,6 +37,18 @@ class _Server(uvicorn.Server):
         await super().shutdown(sockets)
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """The server's socket, bound before the node opens its store or says hello to a peer, so a
+    node that cannot serve never looks as if it started."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UserError(f"port {port} is in use") from None
+        raise UserError(f"cannot listen on {host} port {port}: {exc.strerror or exc}") from None
+
+
 def run_node(
     params: ChainParams,
     host: str,
@@ -46,20 +60,25 @@ def run_node(
     miners: int | None,
     public_url: str,
     peers: list[str],
+    trusted_proxies: list[str],
 ) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request to a peer
     pay_to = decode_address(params.hrp, mine_to) if mine_to else None
+    sock = listen(host, port)
     node = Node(params, data_dir.expanduser(), db, miners, public_url, peers)
     try:
         node.start()
-        app = create_app(node)
+        app = create_app(node, hosts=[host])
         config = uvicorn.Config(
             app,
             host=host,
             port=port,
             log_level="warning",
             lifespan="off",
+            # X-Forwarded-For names the client only when a proxy we trust sent it
+            proxy_headers=bool(trusted_proxies),
+            forwarded_allow_ips=trusted_proxies or None,
             # on SIGINT/SIGTERM requests under way get this long, then are cancelled
             timeout_graceful_shutdown=3,
         )
@@ -82,7 +101,7 @@ def run_node(
         # that runs the cleanup below instead of killing the process on the spot
         signal.signal(signal.SIGTERM, _exit_cleanly)
         signal.signal(signal.SIGINT, _exit_cleanly)
-        server.run()
+        server.run(sockets=[sock])
     finally:
         node.close()
         log.info("stopped cleanly at height %d", node.chain.height)

@@ -27,6 +27,9 @@ class ChainParams:
     halving_interval: int
     coinbase_maturity: int
     max_future_block_time: int  # seconds a header's time may be ahead of ours
+    # a chain of headers from a peer, or a block nobody asked for, is stored only with this much
+    # work (Core: nMinimumChainWork, raised with releases as the chain grows)
+    minimum_chain_work: int
     genesis: Block
 
     @property
@@ -65,6 +68,7 @@ REGTEST = ChainParams(
     halving_interval=150,
     coinbase_maturity=100,
     max_future_block_time=2 * 60 * 60,
+    minimum_chain_work=0,
     genesis=_genesis(
         "pocketchain regtest genesis",
         GENESIS_TIME,
@@ -86,6 +90,7 @@ DEVNET = ChainParams(
     halving_interval=210_000,
     coinbase_maturity=20,
     max_future_block_time=30,
+    minimum_chain_work=0,
     genesis=_genesis(
         "pocketchain devnet genesis",
         GENESIS_TIME,
@@ -107,6 +112,7 @@ MAIN = ChainParams(
     halving_interval=210_000,
     coinbase_maturity=100,
     max_future_block_time=2 * 60 * 60,
+    minimum_chain_work=0,
     genesis=_genesis(
         "pocketchain main genesis",
         GENESIS_TIME,

@@ -57,10 +57,10 @@ class Node:
         self.params = params
         self.dir = data_dir / params.name
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.store = open_store(db, self.dir)  # first: it locks out a second node (StoreInUseError)
         self.token = load_or_create_token(self.dir)
         self.miner_secret = load_or_create_miner_key(self.dir)  # paid by its blocks; the faucet
         self.miner_key_hash = key_hash(pubkey_from_secret(self.miner_secret))
-        self.store = open_store(db, self.dir)
         self.chain = Chainstate(params, self.store)
         self.mempool = Mempool(params)
         restored = self.mempool.load(self.store.load_mempool(), self.chain.coins, self.chain.height)
@@ -137,9 +137,11 @@ class Node:
 
     # -- writer-side operations: call these through `call` ------------------------------------
 
-    def submit_block(self, block: Block) -> ImportResult:
+    def submit_block(self, block: Block, requested: bool = True) -> ImportResult:
+        """A block from the miner or a sync (`requested`), or from anyone (see
+        Chainstate.process_block)."""
         try:
-            result = self.chain.process_block(block)
+            result = self.chain.process_block(block, requested=requested)
         except RejectError as exc:
             self._emit("rejected", {"kind": "block", "code": exc.code})
             raise

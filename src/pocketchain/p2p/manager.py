@@ -387,7 +387,7 @@ class PeerManager:
             raise DecodeError("block is not a serialized block") from None
         peer.known_blocks.add(block.hash)
         try:
-            result = self.node.call(self.node.submit_block, block)
+            result = self.node.call(self.node.submit_block, block, False)  # unrequested
         except RejectError as exc:
             self.punish(peer, scored(exc.code, block=True), f"invalid block: {exc.code}")
             raise

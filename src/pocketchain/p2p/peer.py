@@ -27,6 +27,7 @@ SCORE_INVALID = 100  # an invalid header or block (Core: punished at once)
 # rejections that an honest peer may cause (races, timing, local policy): never scored
 NOT_PUNISHED = {
     "time-too-new",  # Core: BLOCK_TIME_FUTURE is not punished
+    "too-little-chainwork",  # Core: BLOCK_HEADER_LOW_WORK is not punished
     "bad-txns-inputs-missingorspent",
     "bad-txns-premature-spend-of-coinbase",
 }

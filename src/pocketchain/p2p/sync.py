@@ -2,7 +2,8 @@
 
 First fetch the blocks of headers we already hold (a sync cut short by a restart leaves them).
 Then ask for headers after our locator; check them (proof of work, bits, time) and add them to the
-block tree before fetching any block; then fetch the missing blocks in batches, the next batch on
+block tree before fetching any block (once the chain they build has enough work: Core's anti-DoS
+threshold); then fetch the missing blocks in batches, the next batch on
 the wire while the current one is validated, and connect them. Repeat while the peer sends full
 answers.
 """
@@ -25,16 +26,20 @@ from .peer import SCORE_GARBAGE, Peer, scored
 log = logging.getLogger("pocketchain.p2p")
 
 Punish = Callable[[Peer, int, str], None]
+MAX_UNSTORED_HEADERS = 25 * MAX_HEADERS  # held in memory while a peer's branch gains its work
 
 
 async def sync_from(node: Any, client: PeerClient, peer: Peer, punish: Punish) -> None:
     """Fetch and connect what `peer` has beyond our best header. Peer errors propagate."""
-    last: Entry | None = None
     pending = await node.acall(node.chain.blocks_toward_best_header)
     if pending and not await _fetch_blocks(node, client, peer, pending, punish):
         return
+    last: Entry | None = None  # the end of the peer's last full answer: ask on from there
+    unstored: list[BlockHeader] = []  # checked, but with too little work to store so far
     while True:
-        locator = await node.acall(node.chain.locator)
+        locator = await node.acall(node.chain.locator, last)  # Core: GetLocator(pindexLast)
+        if unstored:  # go on from the last header the peer sent
+            locator = [unstored[-1].hash, *locator]
         raws = await client.headers(peer.url, locator)
         if not raws:
             return
@@ -43,9 +48,20 @@ async def sync_from(node: Any, client: PeerClient, peer: Peer, punish: Punish) -
         except DecodeError:
             punish(peer, SCORE_GARBAGE, "undecodable headers")
             return
+        if unstored and headers[0].prev == unstored[-1].hash:
+            headers = unstored + headers
+        unstored = []
         try:
             entries = await node.acall(node.chain.process_headers, headers)
         except RejectError as exc:
+            if exc.code == "too-little-chainwork":
+                # Core: HeadersSyncState; a branch that parts far below our tip gains its
+                # work further on: hold its headers (checked again when stored) and ask on
+                if len(raws) == MAX_HEADERS and len(headers) < MAX_UNSTORED_HEADERS:
+                    unstored = headers
+                    continue
+                log.info("headers from %s build a chain with too little work", peer.url)
+                return
             punish(peer, scored(exc.code, block=True), f"invalid header: {exc.code}")
             return
         missing = await node.acall(node.chain.missing_blocks, entries)

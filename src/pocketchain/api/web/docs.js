@@ -1,0 +1,13 @@
+// The API docs at /docs: Swagger UI over the node's own OpenAPI document. A file of its own, not
+// an inline script, so the page runs under the node's Content-Security-Policy (scripts only from
+// the node). Paths are relative to /docs, so the page also works under a proxy's path prefix.
+window.ui = SwaggerUIBundle({
+  url: new URL("openapi.json", document.baseURI).href,
+  dom_id: "#swagger-ui",
+  layout: "BaseLayout",
+  deepLinking: true,
+  showExtensions: true,
+  showCommonExtensions: true,
+  validatorUrl: null, // no badge fetched from another site
+  presets: [SwaggerUIBundle.presets.apis],
+});

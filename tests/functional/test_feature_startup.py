@@ -1,0 +1,76 @@
+"""feature_startup: a node that cannot have its store or its port says so in one line and exits
+1, before it reads or writes anything or says hello to any peer."""
+
+import subprocess
+from pathlib import Path
+
+from fakepeer import FakePeer, regtest_status
+from framework import EXE, TestNode, free_port
+
+RUN_TIMEOUT = 60
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(EXE), *args], capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False
+    )
+
+
+def node_command(data_dir: Path, port: int, *extra: str) -> list[str]:
+    return [
+        "node",
+        "--network",
+        "regtest",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+        *extra,
+    ]
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
+def test_a_second_node_or_verify_on_a_store_in_use_exits(nodes) -> None:
+    first: TestNode = nodes()
+    first.mine(2)
+    assert first.process is not None
+    holder = f"in use by process {first.process.pid}"
+    line = one_error_line(run(*node_command(first.data_dir, free_port())))
+    assert holder in line
+    line = one_error_line(
+        run("chain", "verify", "--network", "regtest", "--data-dir", str(first.data_dir))
+    )
+    assert holder in line
+    assert first.height() == 2  # the first node goes on
+    assert first.stop() == 0
+    assert first.verify().returncode == 0  # free once it stopped
+
+
+def test_a_second_node_on_a_postgres_database_in_use_exits(
+    nodes, pg_database: str, tmp_path
+) -> None:
+    first: TestNode = nodes("--db", pg_database)
+    assert first.process is not None
+    line = one_error_line(run(*node_command(tmp_path / "other", free_port(), "--db", pg_database)))
+    assert f"in use by process {first.process.pid}" in line
+    line = one_error_line(run("chain", "verify", "--network", "regtest", "--db", pg_database))
+    assert f"in use by process {first.process.pid}" in line
+
+
+def test_a_port_in_use_is_refused_before_anything_else(nodes, tmp_path) -> None:
+    first: TestNode = nodes()
+    peer = FakePeer(regtest_status())
+    try:
+        other = tmp_path / "other"
+        line = one_error_line(run(*node_command(other, first.port, "--peer", peer.url)))
+        assert line == f"error: port {first.port} is in use"
+        assert peer.requests == []  # no peer was contacted
+        assert not other.exists() or list(other.rglob("*")) == []  # nothing was written
+    finally:
+        peer.close()
