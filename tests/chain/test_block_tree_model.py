@@ -57,7 +57,8 @@ class Node:
     has_data: bool = False
     linked: bool = False  # it and every ancestor have data
     failed: bool = False
-    seq: int = 0
+    arrival: int = 0  # when its data came
+    seq: int = 0  # when it and its ancestors had all come: the tie-break
 
     @property
     def hash(self) -> bytes:
@@ -216,14 +217,15 @@ class BlockTree(RuleBasedStateMachine):
                 return
         if not self._accept(node):
             return
-        parents = [node]  # then the blocks waiting on it, and on them
+        parents = deque([node])  # then the blocks waiting on it, and on them, breadth first
         while parents:
-            children = [n for n in self.waiting if n.parent in parents]
+            parent = parents.popleft()
+            children = [n for n in self.waiting if n.parent is parent]
             for child in children:
                 self.waiting.remove(child)
-                if child.parent is not None and child.parent.in_tree:
+                if parent.in_tree:
                     self._accept(child)
-            parents = children
+            parents.extend(children)
 
     def _accept(self, node: Node) -> bool:
         """Core's AcceptBlock, as the model sees it: False when the block is refused."""
@@ -238,13 +240,15 @@ class BlockTree(RuleBasedStateMachine):
                         n.failed = True
             return False
         node.in_tree = node.has_data = True
-        if parent.linked:
+        node.arrival = self.next_seq = self.next_seq + 1
+        if parent.linked:  # it and the blocks that waited for it, those in the order they came
             queue = deque([node])
             while queue:
                 n = queue.popleft()
                 n.linked, n.seq = True, self.next_seq
                 self.next_seq += 1
-                queue.extend(c for c in self.nodes if c.parent is n and c.has_data and not c.linked)
+                waited = [c for c in self.nodes if c.parent is n and c.has_data and not c.linked]
+                queue.extend(sorted(waited, key=lambda c: c.arrival))
         return True
 
     def _model_headers(self, branch: list[Node]) -> None:

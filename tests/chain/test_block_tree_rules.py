@@ -238,3 +238,17 @@ def test_headers_near_the_tip_are_stored(chain: Chainstate) -> None:
     entries = chain.process_headers([b.header for b in side], NOW)
     assert [e.hash for e in entries] == [b.hash for b in side]
     assert all(b.hash in chain.entries for b in side)
+
+
+def test_siblings_that_waited_for_their_parent_keep_the_order_their_data_came(open_chain) -> None:
+    chain = open_chain()
+    genesis = chain.tip
+    parent = make_block(genesis)
+    late, early = (make_block(end_of(genesis, [parent]), tag=t) for t in (b"late", b"early"))
+    chain.process_headers([parent.header, late.header, early.header], NOW)
+    chain.process_block(early, NOW)  # its header came second, its data first
+    chain.process_block(late, NOW)
+    chain.store.close()
+    chain = open_chain()  # the order is stored
+    chain.process_block(parent, NOW)
+    assert chain.tip.hash == early.hash

@@ -76,7 +76,7 @@ def invalid_blocks(tip: dict[str, Any]) -> list[str]:
 
 def _request(path: str, key: str, body: bytes, length: int | None = None) -> bytes:
     """A POST of a JSON `body` announced as `length` bytes (by default its own length)."""
-    head = f"POST {path} HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\n"
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
     head += f"X-Peer-Key: {key}\r\nContent-Length: {len(body) if length is None else length}\r\n"
     return head.encode() + b"\r\n" + body
 
@@ -126,7 +126,7 @@ async def _answer(reader: asyncio.StreamReader) -> tuple[int, str, bool]:
 
 async def _send_over_limit(writer: asyncio.StreamWriter, key: str) -> None:
     """A chunked body (no length announced) that grows past the limit."""
-    head = f"POST /api/v1/peers/blocks HTTP/1.1\r\nHost: node\r\nX-Peer-Key: {key}\r\n"
+    head = f"POST /api/v1/peers/blocks HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Peer-Key: {key}\r\n"
     head += "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
     writer.write(head.encode())
     chunk = b'{"hex": "' + b"00" * (256 * 1024)

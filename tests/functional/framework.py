@@ -48,6 +48,7 @@ class TestNode:
         self.process: subprocess.Popen[bytes] | None = None
         self.http = httpx.Client(base_url=self.url, timeout=60)
         self.log = data_dir / "node.log"
+        self.preexec_fn: Any = None  # run in the node's process before it starts (limits)
 
     def command(self, *extra: str) -> list[str]:
         """The command line that starts the node."""
@@ -58,7 +59,10 @@ class TestNode:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                self.command(*extra), stdout=log, stderr=subprocess.STDOUT
+                self.command(*extra),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=self.preexec_fn,  # noqa: PLW1509 (tests start nodes from one thread)
             )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:

@@ -56,7 +56,12 @@ def test_bad_blocks_get_their_reject_codes(nodes) -> None:
     assert refused(node, "00") == (400, "decode-failed")
     assert refused(node, good.raw.hex() + "00") == (400, "decode-failed")
     assert refused(node, "not hex") == (400, "decode-failed")
-    bad_json = httpx.post(f"{node.url}/api/v1/blocks", content=b"{", timeout=10)
+    bad_json = httpx.post(
+        f"{node.url}/api/v1/blocks",
+        content=b"{",
+        headers={"content-type": "application/json"},
+        timeout=10,
+    )
     assert bad_json.status_code == 400
     assert bad_json.json()["error"]["code"] == "bad-request"
     assert (node.height(), node.tip()) == (height, tip)  # nothing changed, still serving

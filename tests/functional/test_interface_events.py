@@ -19,6 +19,8 @@ from pocketchain.consensus.params import REGTEST
 from pocketchain.consensus.tx import COIN, Tx
 from pocketchain.node.node import Node
 
+EVENTS = "/api/v1/events"
+
 WAIT = 20.0  # seconds an expected event may take
 
 
@@ -140,21 +142,39 @@ def test_subscribers_leave_and_are_capped(nodes) -> None:
         assert subscribers(node) == 1
     wait_until(lambda: subscribers(node) == 0, "the subscriber to be removed")
 
-    cap = EventHub().max_subscribers
-    limits = httpx.Limits(max_connections=cap + 5)
-    with httpx.Client(base_url=node.url, timeout=30, limits=limits) as client, ExitStack() as open_:
-        streams = [open_.enter_context(client.stream("GET", "/api/v1/events")) for _ in range(cap)]
-        assert all(s.status_code == 200 for s in streams)
+    hub = EventHub()
+    per_client, cap = hub.max_per_client, hub.max_subscribers
+    clients = [from_address(node, f"127.0.0.{n}", per_client) for n in range(1, 12)]
+    with ExitStack() as open_:
+        for client in clients:
+            open_.enter_context(client)
+        first = [open_.enter_context(clients[0].stream("GET", EVENTS)) for _ in range(per_client)]
+        assert all(s.status_code == 200 for s in first)
+        refused = clients[0].get(EVENTS)  # one client cannot take them all
+        assert (refused.status_code, refused.json()["error"]["code"]) == (429, "rate-limited")
+        assert "this client" in refused.json()["error"]["message"]
+        streams = list(first)
+        for client in clients[1:]:  # other clients, up to the cap
+            for _ in range(min(per_client, cap - len(streams))):
+                streams.append(open_.enter_context(client.stream("GET", EVENTS)))
+        assert all(s.status_code == 200 for s in streams) and len(streams) == cap
         assert subscribers(node) == cap
-        refused = client.get("/api/v1/events")
+        refused = clients[-1].get(EVENTS)
         assert refused.status_code == 429
-        assert refused.json()["error"]["code"] == "rate-limited"
+        assert "too many clients" in refused.json()["error"]["message"]
         streams[0].close()
         wait_until(lambda: subscribers(node) == cap - 1, "a place to free up")
-        with client.stream("GET", "/api/v1/events") as again:
+        with clients[0].stream("GET", EVENTS) as again:
             assert again.status_code == 200
     wait_until(lambda: subscribers(node) == 0, "every subscriber to be removed")
     assert node.height() == 0
+
+
+def from_address(node: TestNode, address: str, streams: int) -> httpx.Client:
+    """A client whose connections come from `address` (any of 127.0.0.0/8 reaches the node)."""
+    limits = httpx.Limits(max_connections=streams + 2)
+    transport = httpx.HTTPTransport(local_address=address, limits=limits)
+    return httpx.Client(base_url=node.url, timeout=30, transport=transport)
 
 
 def test_a_node_with_an_open_stream_stops_promptly(nodes) -> None:
@@ -175,7 +195,7 @@ def test_hub_drops_a_subscriber_that_falls_behind() -> None:
     hub = EventHub(max_subscribers=2, queue_size=5)
 
     async def scenario() -> tuple[list[Any], list[Any]]:
-        keeping_up, behind = hub.subscribe(), hub.subscribe()
+        keeping_up, behind = hub.subscribe("a"), hub.subscribe("b")
         received: list[Any] = []
 
         def emit(first: int, last: int) -> None:

@@ -12,10 +12,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from coins import address
 from framework import TestNode
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pocketchain.api.app import create_app
 from pocketchain.consensus.keys import encode_address
@@ -38,6 +41,14 @@ BAD_PATH_TEXT = [
     "%FF%FE",
     "%20",
     "x" * 2000,
+    # Unicode: other scripts' digits, look-alikes of hex, right-to-left, broken UTF-8
+    "²",
+    "\u0661\u0662\u0663",
+    "\uff11\uff12\uff13",
+    "\u0430" * 64,  # Cyrillic a: a hash to the eye
+    "\u202e" + "0" * 63,
+    "%ED%A0%80",  # a lone surrogate, as UTF-8
+    "%C0%AF",  # an overlong encoding
 ]
 BAD_PATH_INT = [
     "zz",
@@ -50,7 +61,20 @@ BAD_PATH_INT = [
     "%00",
     "%20",
     "x" * 2000,
+    "²",
+    "\u0661\u0662",  # Arabic-Indic digits: int() in Python reads them as 12
+    "\uff11\uff12",
+    "\u07c1",
+    "%ED%A0%80",
 ]
+UNICODE_TEXT = [
+    "²",
+    "\u0661\u0662",
+    "\uff11\uff12",
+    "\u202e12",
+    "\x00",
+    "\u0430" * 8,
+]  # for query and JSON text
 
 
 @dataclass
@@ -164,7 +188,7 @@ def bad_query_values(schema: dict[str, Any], api: Api, free_text: bool = False) 
     for member in api.members(schema):
         kind = member.get("type")
         if kind == "integer":
-            values += ["abc", "1.5", "", "9" * 5000]
+            values += ["abc", "1.5", "", "9" * 5000, *UNICODE_TEXT]
             if member.get("minimum") is not None:
                 values.append(str(int(member["minimum"]) - 1))
             if member.get("maximum") is not None:
@@ -172,7 +196,7 @@ def bad_query_values(schema: dict[str, Any], api: Api, free_text: bool = False) 
         elif kind == "boolean":
             values.append("maybe")
         elif kind == "string":
-            values += [] if free_text else ["zz", "\x00", "%"]
+            values += [] if free_text else ["zz", "\x00", "%", *UNICODE_TEXT]
             if member.get("maxLength") is not None:
                 values.append("0" * (int(member["maxLength"]) + 1))
     return values
@@ -253,6 +277,10 @@ def json_probes(api: Api, method: str, path: str, operation: dict[str, Any], aut
             probes.append(
                 Probe(f"{where}: {name} of the wrong type", method, path, headers, content=body)
             )
+            for text in [*UNICODE_TEXT, "\ud800"]:  # json.dumps escapes the lone surrogate
+                body = json.dumps(minimal(o, api) | {name: text}).encode()
+                what = f"{where}: {name}={text!r}"
+                probes.append(Probe(what, method, path, headers, content=body))
     return probes
 
 
@@ -425,7 +453,9 @@ def test_a_bug_is_a_logged_500_in_the_error_shape(tmp_path, caplog) -> None:
 
         async def get() -> httpx.Response:
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://localhost"
+            ) as client:
                 return await client.get("/api/v1/status")
 
         response = asyncio.run(get())
@@ -438,3 +468,61 @@ def test_a_bug_is_a_logged_500_in_the_error_shape(tmp_path, caplog) -> None:
     finally:
         node.call = working_call  # type: ignore[method-assign]
         node.close()
+
+
+def test_unicode_questions_to_search_find_nothing(nodes) -> None:
+    """`isdigit()` takes other scripts' digits: the search box asked for height ² was a 500."""
+    node: TestNode = nodes()
+    node.mine(2)
+    for q in [
+        "²",
+        "\u0661",
+        "\uff11",
+        "\u07c1",
+        "\U0001d7d9",
+        "\u202e1",
+        "1\u200b",
+        "\u0430" * 64,
+        "\x00",
+        "\U0001f600",
+    ]:
+        response = node.http.get("/api/v1/search", params={"q": q})
+        assert response.status_code == 200, (q, response.text)
+        assert response.json()["results"] == [], q
+    assert node.api("GET", "/search", params={"q": "1"})["results"][0]["kind"] == "block"
+
+
+def test_unicode_anywhere_is_never_a_server_error(nodes) -> None:
+    """Hypothesis: text from the Unicode categories that trip parsers (digits of other scripts,
+    format and control characters, surrogates, private use, combining marks) in every path and
+    query parameter of every GET route."""
+    node: TestNode = nodes()
+    node.mine(1)
+    api = Api(node.http.get("/openapi.json").json())
+    gets = [
+        (path, op.get("parameters", []))
+        for method, path, op in api.operations()
+        if method == "GET" and op.get("parameters") and path != "/api/v1/events"
+    ]
+    tricky = st.characters(categories=["Nd", "No", "Nl", "Cf", "Cc", "Cs", "Co", "Mn", "Zs"])
+    digits = st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=4)
+    text = st.one_of(
+        st.text(st.one_of(tricky, st.sampled_from("0123456789abcdef")), max_size=70), digits
+    )
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(route=st.sampled_from(gets), value=text)
+    def check(route: tuple[str, list[dict[str, Any]]], value: str) -> None:
+        template, params = route
+        raw = quote(value.encode("utf-8", "surrogatepass"), safe="")  # lone surrogates too
+        path, query = template, []
+        for p in params:
+            if p["in"] == "path":
+                path = path.replace("{" + p["name"] + "}", raw or "x")
+            elif p["in"] == "query":
+                query.append(f"{p['name']}={raw}")
+        response = node.http.get(path + ("?" + "&".join(query) if query else ""))
+        assert response.status_code < 500, (path, query, response.text)
+
+    check()
+    assert "Traceback" not in node.log.read_text(errors="replace")

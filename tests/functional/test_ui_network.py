@@ -1,5 +1,8 @@
 """ui_network: the web UI's shell and its Network page, against real nodes in Chromium."""
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 from browser import PHONE, screenshot
 from framework import connected, wait_until
 from playwright.sync_api import expect
@@ -74,3 +77,58 @@ def test_ui_works_from_the_keyboard(nodes, open_page) -> None:
     page.wait_for_url("**/#/posts")
     posts = page.get_by_role("navigation", name="Pages").get_by_role("link", name="Posts")
     expect(posts).to_have_attribute("aria-current", "page")  # set once the router has run
+
+
+class ForeignSite:
+    """Another site (127.0.0.2, another origin and site than the node's) whose page frames the
+    node's Network page, as a clickjacking page would."""
+
+    def __init__(self, framed: str) -> None:
+        page = f'<!doctype html><title>foreign</title><iframe src="{framed}"></iframe>'.encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.2", 0), Handler)
+        self.url = f"http://127.0.0.2:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_ui_cannot_be_framed_by_another_site(nodes, browser) -> None:
+    node = nodes()
+    site = ForeignSite(f"{node.url}/#/network")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(site.url)
+        wait_until(lambda: len(page.frames) == 2 and page.frames[1].url != "about:blank")
+        framed = page.frames[1]
+        framed.wait_for_load_state()
+        assert not framed.url.startswith(node.url), "the browser showed the node in a frame"
+        assert framed.get_by_role("button", name="Start mining").count() == 0
+        assert node.status()["mining"] is False
+    finally:
+        context.close()
+        site.close()
+
+
+def test_ui_api_docs_run_under_the_pages_policy(nodes, open_page) -> None:
+    """/docs is Swagger UI: it renders the node's routes with scripts from the node only (a
+    script the Content-Security-Policy blocked would be a console error, which fails the test)."""
+    node = nodes()
+    page = open_page(node, "/docs")
+    page.get_by_text("/api/v1/status", exact=True).first.wait_for()
+    policy = page.evaluate("fetch('/docs').then(r => r.headers.get('content-security-policy'))")
+    assert "script-src 'self'" in policy

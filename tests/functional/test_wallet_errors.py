@@ -50,6 +50,12 @@ def test_wallet_encryption(nodes, tmp_path: Path) -> None:
     assert stat.S_IMODE(plain.path.stat().st_mode) == 0o600
     assert plain.ok("wallet", "address") == out.stdout.strip()  # no passphrase asked
 
+    # the encrypted file swapped for an unencrypted one: refused while a passphrase is given
+    wallet.path.write_bytes(plain.path.read_bytes())
+    line = wallet.refused("wallet", "address")
+    assert "not encrypted, yet a passphrase was given" in line
+    assert "not encrypted" in wallet.refused("wallet", "send", address, "1")
+
 
 @pytest.fixture
 def funded(nodes, tmp_path: Path) -> tuple[TestNode, CliWallet]:

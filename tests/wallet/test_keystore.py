@@ -105,7 +105,14 @@ def test_an_unencrypted_wallet_round_trips(wallet: Path) -> None:
     }
     assert not is_encrypted(wallet)
     assert load_wallet(wallet, None, "regtest") == PAYLOAD
-    assert load_wallet(wallet, "ignored", "regtest") == PAYLOAD
+
+
+def test_a_passphrase_for_an_unencrypted_wallet_is_refused(wallet: Path) -> None:
+    """An encrypted wallet swapped for an unencrypted one is not used without a word."""
+    save_wallet(wallet, PAYLOAD, "regtest", PASSPHRASE)
+    save_wallet(wallet, {"seed": "the attacker's"}, "regtest", None)
+    with pytest.raises(WalletError, match="not encrypted, yet a passphrase was given"):
+        load_wallet(wallet, PASSPHRASE, "regtest")
 
 
 def test_every_save_uses_a_fresh_salt_and_nonce(wallet: Path) -> None:

@@ -127,9 +127,13 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
-            responses = operation.get("responses", {})
+            responses = operation.setdefault("responses", {})
             if responses.pop("422", None) is not None and "400" not in responses:
                 responses["400"] = {"description": "Invalid input", "content": error}
+            # the request guard's answers (guard.py), whatever the route
+            responses["421"] = {"description": "Addressed to another host", "content": error}
+            if "requestBody" in operation:
+                responses["415"] = {"description": "The body is not JSON", "content": error}
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
     return schema

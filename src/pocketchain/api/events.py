@@ -4,7 +4,8 @@ The node calls its listeners from its writer thread (and from peer threads); the
 event to every subscriber's event loop with `call_soon_threadsafe`, into a bounded queue. A
 subscriber that falls so far behind that its queue fills is dropped (its stream ends; a browser's
 EventSource reconnects by itself) rather than letting memory grow. There is a cap on concurrent
-subscribers (429 past it). FastAPI sends a keep-alive comment after 15 s without an event, and
+subscribers, and a smaller one per client address, so one client cannot take them all (429 past
+either). FastAPI sends a keep-alive comment after 15 s without an event, and
 a subscriber is removed as soon as its client goes away. When the server shuts down, `close`
 ends every stream with a comment saying so, so the shutdown does not wait for them.
 """
@@ -14,7 +15,7 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from .errors import ApiError
@@ -23,6 +24,7 @@ EVENT_KINDS = frozenset({"block", "tx", "reorg", "peer"})
 DROPPED = "dropped: this client fell too far behind"
 STOPPING = "the node is stopping"
 MAX_SUBSCRIBERS = 64
+MAX_PER_CLIENT = 8  # more than a browser opens to one host (6 connections in Chromium)
 QUEUE_SIZE = 1_000  # events waiting for one subscriber before it is dropped
 RETRY_MS = 3_000  # how long a browser waits before it reconnects
 
@@ -30,8 +32,9 @@ RETRY_MS = 3_000  # how long a browser waits before it reconnects
 class Subscriber:
     """One client's queue; everything but `__init__` runs on the client's event loop."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, queue_size: int) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, queue_size: int, client: str) -> None:
         self.loop = loop
+        self.client = client
         # events as (kind, data); a str ends the stream, saying why
         self.queue: asyncio.Queue[tuple[str, dict[str, Any]] | str] = asyncio.Queue(queue_size)
         self.ended = False
@@ -58,8 +61,14 @@ class Subscriber:
 class EventHub:
     """Registered once in `node.listeners`; fans events out to the SSE subscribers."""
 
-    def __init__(self, max_subscribers: int = MAX_SUBSCRIBERS, queue_size: int = QUEUE_SIZE):
+    def __init__(
+        self,
+        max_subscribers: int = MAX_SUBSCRIBERS,
+        queue_size: int = QUEUE_SIZE,
+        max_per_client: int = MAX_PER_CLIENT,
+    ):
         self.max_subscribers = max_subscribers
+        self.max_per_client = max_per_client
         self.queue_size = queue_size
         self._lock = threading.Lock()  # the set is changed on the loop and read on other threads
         self._subscribers: set[Subscriber] = set()
@@ -73,14 +82,21 @@ class EventHub:
             return
         self._on_each_loop(lambda subscriber: subscriber.deliver((kind, data)))
 
-    def subscribe(self) -> Subscriber:
-        """A new subscriber on the running loop; ApiError 429 when there are too many."""
+    def subscribe(self, client: str) -> Subscriber:
+        """A new subscriber on the running loop for `client` (its address); ApiError 429 when
+        there are too many, in all or from that client."""
         with self._lock:
             if len(self._subscribers) >= self.max_subscribers:
                 raise ApiError(
                     429, "rate-limited", "too many clients follow the events; try again later"
                 )
-            subscriber = Subscriber(asyncio.get_running_loop(), self.queue_size)
+            if sum(s.client == client for s in self._subscribers) >= self.max_per_client:
+                raise ApiError(
+                    429,
+                    "rate-limited",
+                    f"this client follows the events {self.max_per_client} times already",
+                )
+            subscriber = Subscriber(asyncio.get_running_loop(), self.queue_size, client)
             self._subscribers.add(subscriber)
         return subscriber
 
@@ -106,10 +122,10 @@ class EventHub:
 def router(hub: EventHub) -> APIRouter:
     router = APIRouter(prefix="/api/v1")
 
-    async def subscription() -> AsyncIterator[Subscriber]:
+    async def subscription(request: Request) -> AsyncIterator[Subscriber]:
         # a dependency, so that 429 is answered before the stream starts, and the subscriber
         # is removed when the response ends for whatever reason (client gone, shutdown)
-        subscriber = hub.subscribe()
+        subscriber = hub.subscribe(request.client.host if request.client else "")
         try:
             yield subscriber
         finally:

@@ -85,6 +85,9 @@ class Chainstate:
         self._blocks: dict[bytes, Block] = {}  # accepted blocks not yet connected, parsed
         self._failures: dict[bytes, RejectError] = {}  # why blocks failed in this call
         self._seq = 1  # the next sequence id (Core: nBlockSequenceId)
+        # blocks stored before their parent's data, by parent, in the order their data came
+        # (Core: m_blocks_unlinked)
+        self._unlinked: dict[bytes, list[Entry]] = {}
         self._load()
 
     # -- start-up -------------------------------------------------------------------------------
@@ -106,6 +109,10 @@ class Chainstate:
         else:
             self.entries = load_tree(self.store.load_index())
             self._seq = max(e.seq for e in self.entries.values()) + 1
+            waiting = [e for e in self.entries.values() if e.have_data and not e.chain_data]
+            for entry in sorted(waiting, key=lambda e: e.seq):
+                assert entry.prev is not None
+                self._unlinked.setdefault(entry.prev.hash, []).append(entry)
         self.chain = branch(self.entries[self.store.get_meta("tip") or genesis.hash])
         self._reset_candidates()
         self.activate_best_chain()  # finish a switch a crash interrupted
@@ -229,33 +236,50 @@ class Chainstate:
                 self._mark_failed(entry, error)
             raise
         with self.store.transaction():
+            known = entry is not None
             if entry is None:
                 entry = self._new_entry(block.header, parent, Status.HAVE_DATA)
-                linked = self._chain_data_from(entry) if parent.chain_data else []
-                self.store.add_index(entry.row(), block.raw)
             else:  # the header came first
                 entry.status |= Status.HAVE_DATA
-                linked = self._chain_data_from(entry) if parent.chain_data else []
+            linked = self._data_arrived(entry)
+            if known:
                 self.store.add_block_data(entry.row(), block.raw)
+            else:
+                self.store.add_index(entry.row(), block.raw)
             self.store.update_index(e.row() for e in linked if e is not entry)
         self._blocks[entry.hash] = block
         return entry
 
+    def _data_arrived(self, entry: Entry) -> list[Entry]:
+        """The entries that became complete now that `entry` has its data: it, and the
+        descendants that waited for it, if its parent is complete; else none yet, and `entry`
+        waits, its sequence id saying when its data came (Core: ReceivedBlockTransactions)."""
+        assert entry.prev is not None
+        if entry.prev.chain_data:
+            return self._chain_data_from(entry)
+        entry.seq = self._next_seq()
+        self._unlinked.setdefault(entry.prev.hash, []).append(entry)
+        return []
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq - 1
+
     def _chain_data_from(self, entry: Entry) -> list[Entry]:
         """`entry` and its ancestors are all stored now, and so may be descendants whose data
-        came early: each gets the next sequence id, in the order they became complete, which
-        breaks ties between chains of equal work (Core: ReceivedBlockTransactions)."""
+        came early: each gets the next sequence id, in the order they became complete (those
+        that waited in the order their data came), which breaks ties between chains of equal
+        work (Core: ReceivedBlockTransactions)."""
         linked: list[Entry] = []
         queue = deque([entry])
         while queue:
             e = queue.popleft()
             e.chain_data = True
-            e.seq = self._seq
-            self._seq += 1
+            e.seq = self._next_seq()
             linked.append(e)
             if not e.failed:
                 self.candidates.add(e)
-            queue.extend(c for c in e.children if c.have_data and not c.chain_data)
+            queue.extend(self._unlinked.pop(e.hash, []))
         return linked
 
     # -- headers first (Core: ProcessNewBlockHeaders, getheaders, GetLocator) ---------------------

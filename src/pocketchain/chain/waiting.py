@@ -7,6 +7,8 @@ by count and by bytes, the oldest going first, so nothing from outside grows mem
 A restart forgets it.
 """
 
+from collections import deque
+
 from ..consensus.block import Block
 
 MAX_WAITING = 200  # blocks
@@ -53,14 +55,15 @@ class WaitingBlocks:
         return branch[::-1]
 
     def take_descendants(self, block_hash: bytes) -> list[Block]:
-        """Remove and return the blocks here that descend from `block_hash`, parents first."""
+        """Remove and return the blocks here that descend from `block_hash`, generation by
+        generation, each in the order it came (Core: the orphan work queue of ProcessBlock)."""
         found: list[Block] = []
-        parents = [block_hash]
+        parents = deque([block_hash])
         while parents:
-            parent = parents.pop()
+            parent = parents.popleft()
             children = [b for b in self._blocks.values() if b.header.prev == parent]
             for child in children:
                 self.pop(child.hash)
             found += children
-            parents += [c.hash for c in children]
+            parents.extend(c.hash for c in children)
         return found

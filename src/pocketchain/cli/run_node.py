@@ -11,10 +11,17 @@ from types import FrameType
 import uvicorn
 
 from ..api.app import create_app
+from ..api.connections import (
+    ConnectionGuard,
+    connection_limit,
+    guarded_protocol,
+    raise_file_limit,
+)
 from ..api.events import EventHub
 from ..consensus.keys import decode_address, encode_address
 from ..consensus.params import ChainParams
 from ..node.node import Node
+from . import logs
 from .errors import UserError
 
 log = logging.getLogger("pocketchain")
@@ -62,8 +69,7 @@ def run_node(
     peers: list[str],
     trusted_proxies: list[str],
 ) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request to a peer
+    logs.configure()
     pay_to = decode_address(params.hrp, mine_to) if mine_to else None
     sock = listen(host, port)
     node = Node(params, data_dir.expanduser(), db, miners, public_url, peers)
@@ -81,6 +87,8 @@ def run_node(
             forwarded_allow_ips=trusted_proxies or None,
             # on SIGINT/SIGTERM requests under way get this long, then are cancelled
             timeout_graceful_shutdown=3,
+            http=guarded_protocol(ConnectionGuard(connection_limit(raise_file_limit()))),
+            ws="none",
         )
         server = _Server(config, app.state.events)
         gc.freeze()  # the loaded block tree lives as long as the process: out of every collection

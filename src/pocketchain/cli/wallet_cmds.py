@@ -79,7 +79,9 @@ class Context:
         return client
 
     def open(self) -> Wallet:
-        if wallet_exists(self.path) and is_encrypted(self.path):
+        """The wallet; a passphrase in the environment is used, and refused by an unencrypted
+        file (load_wallet: no silent downgrade)."""
+        if wallet_exists(self.path) and (is_encrypted(self.path) or os.environ.get(PASSPHRASE_ENV)):
             self.passphrase = _passphrase(confirm=False)
         payload = load_wallet(self.path, self.passphrase, self.params.name)
         return Wallet.from_payload(self.params, payload)

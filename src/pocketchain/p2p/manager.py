@@ -13,7 +13,7 @@ import json
 import logging
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Coroutine
 from typing import Any
 
@@ -396,22 +396,33 @@ class PeerManager:
         return {"hash": block.header.hash_hex, "status": result.status}
 
     def receive_txs(self, key: str | None, hexes: list[str]) -> dict[str, Any]:
-        """Transactions a peer relayed: each is validated; invalid ones are scored."""
+        """Transactions a peer relayed: each is validated; invalid ones are scored, all of one
+        relay at once (one log line, however many it held)."""
         peer = self.peer_by_key(key)
         txs: list[Tx] = []
         for text in hexes:
             try:
                 txs.append(Tx.parse(bytes.fromhex(text)))
             except (ValueError, DecodeError):
-                self.punish(peer, SCORE_GARBAGE, "undecodable transaction")
+                pass
         for tx in txs:
             peer.known_txs.add(tx.txid)
         outcomes = self.node.call(self._accept_txs, txs)
-        rejected = []
-        for tx, code in zip(txs, outcomes, strict=True):
-            if code is not None:
-                self.punish(peer, scored(code, block=False), f"invalid tx: {code}")
-                rejected.append({"txid": to_display(tx.txid), "code": code})
+        codes = Counter(code for code in outcomes if code is not None)
+        if len(txs) < len(hexes):
+            codes["undecodable"] = len(hexes) - len(txs)
+        score = sum(
+            n * (SCORE_GARBAGE if code == "undecodable" else scored(code, block=False))
+            for code, n in codes.items()
+        )
+        if codes:
+            summary = ", ".join(f"{code} x{n}" for code, n in sorted(codes.items()))
+            self.punish(peer, score, f"relayed {sum(codes.values())} bad transactions ({summary})")
+        rejected = [
+            {"txid": to_display(tx.txid), "code": code}
+            for tx, code in zip(txs, outcomes, strict=True)
+            if code is not None
+        ]
         return {"accepted": outcomes.count(None), "rejected": rejected}
 
     def _accept_txs(self, txs: list[Tx]) -> list[str | None]:

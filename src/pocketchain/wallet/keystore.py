@@ -102,11 +102,17 @@ def is_encrypted(path: Path) -> bool:
 def load_wallet(path: Path, passphrase: str | None, network: str) -> dict[str, Any]:
     """The payload of the `network` wallet at `path`; WalletError, in one line, for anything wrong.
 
-    The passphrase is ignored for an unencrypted wallet.
+    A passphrase given for an unencrypted wallet is an error: the file may have been swapped for
+    one without encryption, whose keys someone else knows.
     """
     document = _read_document(path)
     if document["network"] != network:
         raise WalletError(f"{path} is a {document['network']} wallet, not {network}")
+    if not document["encrypted"] and passphrase is not None:
+        raise WalletError(
+            f"{path} is not encrypted, yet a passphrase was given: the file may have been"
+            " replaced; it was not used (without the passphrase it would be)"
+        )
     if not document["encrypted"]:
         payload = document.get("payload")
     elif passphrase is None:

@@ -1,8 +1,8 @@
 // The API docs at /docs: Swagger UI over the node's own OpenAPI document. A file of its own, not
 // an inline script, so the page runs under the node's Content-Security-Policy (scripts only from
-// the node). Paths are relative to /docs, so the page also works under a proxy's path prefix.
+// the node).
 window.ui = SwaggerUIBundle({
-  url: new URL("openapi.json", document.baseURI).href,
+  url: "/openapi.json",
   dom_id: "#swagger-ui",
   layout: "BaseLayout",
   deepLinking: true,
