@@ -401,10 +401,8 @@ class PeerManager:
         peer = self.peer_by_key(key)
         txs: list[Tx] = []
         for text in hexes:
-            try:
+            with contextlib.suppress(ValueError, DecodeError):  # counted below: undecodable
                 txs.append(Tx.parse(bytes.fromhex(text)))
-            except (ValueError, DecodeError):
-                pass
         for tx in txs:
             peer.known_txs.add(tx.txid)
         outcomes = self.node.call(self._accept_txs, txs)
