@@ -94,7 +94,9 @@ def test_a_full_disk_refuses_blocks_serves_reads_and_recovers(small_disk, tmp_pa
 
         lines = node.log.read_text(errors="replace").splitlines()
         full = [line for line in lines if "disk full" in line]
-        assert len(full) == 3, full  # one line for each refusal
+        # one line for the first refusal; the two that followed within a minute are counted
+        # with the next line after that minute, not written (cli/logs.py)
+        assert len(full) == 1, full
         assert not any("Traceback" in line for line in lines)
 
         filler.unlink()  # room again

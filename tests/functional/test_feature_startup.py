@@ -1,11 +1,20 @@
 """feature_startup: a node that cannot have its store or its port says so in one line and exits
-1, before it reads or writes anything or says hello to any peer."""
+1, before it reads or writes anything or says hello to any peer; a start waits for nothing it
+does not need (miner processes), and the status answers even while the writer is busy."""
 
+import asyncio
 import subprocess
+import threading
 from pathlib import Path
 
+import httpx
 from fakepeer import FakePeer, regtest_status
 from framework import EXE, TestNode, free_port
+
+import aio
+from pocketchain.api.app import create_app
+from pocketchain.consensus.params import REGTEST
+from pocketchain.node.node import Node
 
 RUN_TIMEOUT = 60
 
@@ -74,3 +83,54 @@ def test_a_port_in_use_is_refused_before_anything_else(nodes, tmp_path) -> None:
         assert not other.exists() or list(other.rglob("*")) == []  # nothing was written
     finally:
         peer.close()
+
+
+def children(pid: int) -> set[int]:
+    """The processes `pid` started (Linux: /proc/PID/task/*/children)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def test_a_node_starts_its_miner_processes_only_when_it_mines(nodes) -> None:
+    """A start waited for a forkserver and a miner worker, even on a node that never mines."""
+    node: TestNode = nodes()
+    assert node.process is not None
+    assert children(node.process.pid) == set()
+    node.mine(1)
+    assert children(node.process.pid)  # the forkserver (and through it the worker)
+    assert node.stop() == 0
+
+
+def test_status_never_waits_for_the_writer(tmp_path) -> None:
+    """In process: while the writer is busy (connecting blocks, say), GET /api/v1/status still
+    answers, from the snapshot the writer published last."""
+    node = Node(REGTEST, tmp_path, miners=1)
+    busy = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        busy.set()
+        release.wait(60)
+
+    worker = threading.Thread(target=node.call, args=(hold,))
+    try:
+        node.call(node.template, bytes(20))  # a call: the snapshot is fresh after it
+        worker.start()
+        assert busy.wait(30)
+        app = create_app(node)
+
+        async def status() -> httpx.Response:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as c:
+                return await asyncio.wait_for(c.get("/api/v1/status"), 30)
+
+        response = aio.run(status())
+        assert response.status_code == 200
+        assert response.json()["height"] == 0 and response.json()["mempool"] == 0
+        assert worker.is_alive()  # the writer was still busy when the answer came
+    finally:
+        release.set()
+        worker.join(30)
+        node.close()

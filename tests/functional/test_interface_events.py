@@ -13,6 +13,7 @@ from coins import address, spend_hex
 from framework import TestNode
 from prometheus_client.parser import text_string_to_metric_families
 
+import aio
 from pocketchain.api.events import DROPPED, STOPPING, EventHub
 from pocketchain.consensus.hashes import from_display
 from pocketchain.consensus.params import REGTEST
@@ -218,7 +219,7 @@ def test_hub_drops_a_subscriber_that_falls_behind() -> None:
         hub.unsubscribe(behind)
         return received, left
 
-    received, left = asyncio.run(scenario())
+    received, left = aio.run(scenario())
     assert received == [("tx", {"txid": str(n)}) for n in range(6)]
     assert left == [DROPPED]  # what it had not read is gone, and its stream ends saying why
     assert len(hub) == 0

@@ -6,7 +6,6 @@ Each malformed request must get a 4xx with exactly the error shape of CONTRACT s
 and its log holds no traceback.
 """
 
-import asyncio
 import json
 import re
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from framework import TestNode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import aio
 from pocketchain.api.app import create_app
 from pocketchain.consensus.keys import encode_address
 from pocketchain.consensus.params import REGTEST
@@ -456,9 +456,9 @@ def test_a_bug_is_a_logged_500_in_the_error_shape(tmp_path, caplog) -> None:
             async with httpx.AsyncClient(
                 transport=transport, base_url="http://localhost"
             ) as client:
-                return await client.get("/api/v1/status")
+                return await client.get("/api/v1/tips")
 
-        response = asyncio.run(get())
+        response = aio.run(get())
         assert response.status_code == 500
         body = response.json()
         assert body["error"]["code"] == "internal-error"

@@ -124,3 +124,23 @@ def _solved(header: BlockHeader) -> BlockHeader:
     solved = solve(header)
     assert solved is not None
     return solved
+
+
+def test_a_relay_of_junk_is_logged_once(nodes, fake: FakePeer) -> None:
+    """1,000 undecodable transactions in one 5 KB relay: one log line, not one per item."""
+    node = nodes()
+    key = _hello(node, fake)
+    wait_until(lambda: _peer(node, fake.url)["connected"], 10, "the node to verify the fake")
+    before = node.log.stat().st_size
+    body = {"txs": ["00"] * 1_000}
+    answer = node.http.post("/api/v1/peers/txs", json=body, headers={"X-Peer-Key": key})
+    assert answer.status_code == 200 and len(answer.request.content) < 6_000
+    assert _peer(node, fake.url)["banned_until"] is not None
+
+    def since() -> str:
+        return node.log.read_bytes()[before:].decode()
+
+    wait_until(lambda: "banned until" in since(), 10, "the ban to be logged")
+    written = since()
+    assert len(written) < 1_000, written
+    assert written.count("undecodable x1000") == 1, written

@@ -2,13 +2,13 @@
 far below our tip is held in memory until its headers carry enough work (Core's headers presync),
 and a branch that never does is not stored at all."""
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+import aio
 from miner import make_block
 from pocketchain.chain.chainstate import Chainstate
 from pocketchain.chain.index import Entry
@@ -82,7 +82,7 @@ def run_sync(ours: Chainstate, source: Chainstate) -> list[tuple[int, str]]:
         )
         await client.close()
 
-    asyncio.run(main())
+    aio.run(main())
     return punished
 
 

@@ -4,6 +4,7 @@ closing the one that waited longest, and a connection at work is never closed fo
 
 import asyncio
 
+import aio
 from pocketchain.api.connections import ConnectionGuard, connection_limit, raise_file_limit
 
 
@@ -38,7 +39,7 @@ def test_a_connection_without_a_whole_request_is_closed_in_time() -> None:
         await asyncio.sleep(0.1)
         assert working.transport.closed
 
-    asyncio.run(scenario())
+    aio.run(scenario())
 
 
 def test_a_full_server_closes_the_connection_that_waited_longest() -> None:
@@ -63,7 +64,7 @@ def test_a_full_server_closes_the_connection_that_waited_longest() -> None:
         assert last.transport.closed  # nobody waits: the new one is refused
         assert len(guard.open) == 3
 
-    asyncio.run(scenario())
+    aio.run(scenario())
 
 
 def test_the_file_limit_is_raised_and_leaves_room() -> None:

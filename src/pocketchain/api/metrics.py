@@ -34,18 +34,19 @@ _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
 class _NodeState(Collector):
-    """The gauges, read on the writer at scrape time so they describe one moment."""
+    """The gauges, from the snapshot the writer published last, so they describe one moment."""
 
     def __init__(self, node: Node, subscribers: Any) -> None:
         self.node = node
         self.subscribers = subscribers  # a callable: how many clients follow /api/v1/events
 
-    def _snapshot(self) -> tuple[int, int, int]:
-        node = self.node
-        return node.chain.height, len(node.mempool), node.mempool.bytes
-
     def collect(self) -> Iterator[Metric]:
-        height, mempool_txs, mempool_bytes = self.node.call(self._snapshot)
+        snapshot = self.node.snapshot
+        height, mempool_txs, mempool_bytes = (
+            snapshot.tip.height,
+            snapshot.mempool_txs,
+            snapshot.mempool_bytes,
+        )
         gauges: list[tuple[str, str, float]] = [
             ("pocketchain_height", "Height of the active chain's tip.", height),
             (

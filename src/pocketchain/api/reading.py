@@ -46,9 +46,10 @@ def router(node: Node) -> APIRouter:
 
     @router.get("/status")
     def get_status() -> models.Status:
-        # the peer manager keeps its own state: it is read here, not on the writer
+        # from the writer's last snapshot and the peer manager's own state: a status answer
+        # never waits behind blocks being connected (the first one after a start included)
         peers, synced = node.network.connected_count(), node.network.synced()
-        return node.call(views.status, node, peers, synced)
+        return views.status(node, peers, synced)
 
     # -- blocks and headers ---------------------------------------------------------------------
 

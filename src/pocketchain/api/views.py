@@ -1,7 +1,8 @@
 """What the reading routes show: JSON views of blocks and transactions (never what is hashed),
 and the answers built from the chain, the mempool and the store.
 
-Every function taking a `Node` reads state the writer owns: call it through `node.call`.
+Every function taking a `Node` reads state the writer owns: call it through `node.call`; but
+`status`, which reads the snapshot the writer publishes, from any thread.
 """
 
 from collections.abc import Callable, Iterable
@@ -80,7 +81,9 @@ def block_json(
 
 
 def status(node: Node, peers: int, synced: bool) -> models.Status:
-    tip = node.chain.tip
+    """From the writer's last snapshot (any thread)."""
+    snapshot = node.snapshot
+    tip = snapshot.tip
     target = compact_to_target(tip.header.bits)[0]
     return models.Status(
         network=node.params.name,
@@ -95,7 +98,7 @@ def status(node: Node, peers: int, synced: bool) -> models.Status:
         difficulty=node.params.pow_limit / max(target, 1),
         chainwork=f"{tip.chainwork:064x}",
         peers=peers,
-        mempool=len(node.mempool),
+        mempool=snapshot.mempool_txs,
         mining=node.mining,
         hashrate=node.miner.hashrate,
         synced=synced,

@@ -1,9 +1,12 @@
 """The node: one writer thread owns the chainstate and the mempool; mining runs in processes.
 
 Everything that reads or changes the chain or the mempool runs on the writer (`node.call(fn)`),
-one thing at a time, so no lock is needed and no two blocks are ever connected at once. Nonce
-searching runs in worker processes (MinerPool); the mining loop only asks the writer for a
-template and hands back solved blocks.
+one thing at a time, so no lock is needed and no two blocks are ever connected at once. After
+each call the writer publishes a snapshot of the tip and the mempool's size (`node.snapshot`),
+which the status and the metrics read without waiting in the writer's queue: a node busy
+connecting blocks still says where it is. Nonce searching runs in worker processes (MinerPool),
+started the first time the node mines; the mining loop only asks the writer for a template and
+hands back solved blocks.
 """
 
 import asyncio
@@ -14,9 +17,10 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ..chain.chainstate import Chainstate, ImportResult
+from ..chain.index import Entry
 from ..chain.open import open_store
 from ..chain.store import DiskFullError
 from ..consensus.block import Block
@@ -37,6 +41,14 @@ T = TypeVar("T")
 COINBASE_RESERVE = 1_000  # bytes of a block kept for the header and the coinbase
 TEMPLATE_BYTES = MAX_BLOCK_SIZE - COINBASE_RESERVE  # what a template's transactions may fill
 RELOAD_RETRY = 1.0  # seconds between attempts to re-read a chainstate that needs room to load
+
+
+class Snapshot(NamedTuple):
+    """The tip and the mempool's size as the writer left them after its last call."""
+
+    tip: Entry
+    mempool_txs: int
+    mempool_bytes: int
 
 
 def default_miners() -> int:
@@ -78,9 +90,10 @@ class Node:
         self._reload_pending = False  # the disk refused a write: read the chainstate again
         self._next_reload = 0.0
         self.network = PeerManager(self, public_url, peers or [])
+        self.snapshot = self._take_snapshot()
 
     def start(self) -> None:
-        self.miner.start()
+        """Join the network (the miner's processes start when the node first mines)."""
         self.network.start()
 
     # -- the writer ---------------------------------------------------------------------------
@@ -108,6 +121,11 @@ class Node:
             self._reload_pending = True
             self._reload_chain()
             raise
+        finally:
+            self.snapshot = self._take_snapshot()
+
+    def _take_snapshot(self) -> Snapshot:
+        return Snapshot(self.chain.tip, len(self.mempool), self.mempool.bytes)
 
     def _reload_chain(self) -> None:
         """Read the chainstate from the database again, and bring the mempool, the miner and
@@ -248,6 +266,7 @@ class Node:
         """Mine `count` blocks on the tip now, one after another."""
         mined: list[Block] = []
         with self._mine_lock:
+            self.miner.start()  # a no-op once it runs
             while len(mined) < count:
                 block = self._mine_one(pay_to)
                 if block is not None:
@@ -274,8 +293,7 @@ class Node:
         if miners is not None and miners != self.miner.workers:
             with self._mine_lock:  # no search runs on the old pool now
                 self.miner.close()
-                self.miner = MinerPool(miners)
-                self.miner.start()
+                self.miner = MinerPool(miners)  # its processes start when mining does
         if enabled:
             self._mining_stop.clear()
             self._mining = threading.Thread(
@@ -300,6 +318,7 @@ class Node:
                 if self._mining_stop.is_set():
                     return
                 try:
+                    self.miner.start()  # a no-op once it runs
                     self._mine_one(pay_to)
                 except DiskFullError:  # logged by the writer; the disk may have room later
                     self._mining_stop.wait(5 * RELOAD_RETRY)

@@ -160,7 +160,7 @@ class PeerManager:
 
     def synced(self) -> bool:
         """True when no connected peer is known to have more work than our tip."""
-        now, work = time.time(), self.node.chain.tip.chainwork
+        now, work = time.time(), self.node.snapshot.tip.chainwork
         with self._lock:
             return not any(p.connected(now) and p.chainwork > work for p in self.peers.values())
 

@@ -108,11 +108,6 @@ def load_wallet(path: Path, passphrase: str | None, network: str) -> dict[str, A
     document = _read_document(path)
     if document["network"] != network:
         raise WalletError(f"{path} is a {document['network']} wallet, not {network}")
-    if not document["encrypted"] and passphrase is not None:
-        raise WalletError(
-            f"{path} is not encrypted, yet a passphrase was given: the file may have been"
-            " replaced; it was not used (without the passphrase it would be)"
-        )
     if not document["encrypted"]:
         payload = document.get("payload")
     elif passphrase is None:
@@ -126,6 +121,11 @@ def load_wallet(path: Path, passphrase: str | None, network: str) -> dict[str, A
             raise WalletError(f"{path} is damaged: its encryption fields are malformed") from None
     if not isinstance(payload, dict):
         raise WalletError(f"{path} is damaged: it holds no payload object")
+    if not document["encrypted"] and passphrase is not None:
+        raise WalletError(
+            f"{path} is not encrypted, yet a passphrase was given: the file may have been"
+            " replaced; it was not used (without the passphrase it would be)"
+        )
     return payload
 
 
