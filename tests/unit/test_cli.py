@@ -78,3 +78,19 @@ def test_listening_everywhere_needs_a_public_url(tmp_path: Path) -> None:
         " with --public-url http://HOST:PORT"
     ]
     assert not (tmp_path / "regtest").exists()  # refused before anything was written
+
+
+def test_a_trusted_proxy_is_an_address(tmp_path: Path) -> None:
+    args = ["node", "--trusted-proxy", "proxy.example", "--data-dir", str(tmp_path)]
+    out = subprocess.run(
+        [sys.executable, "-m", "pocketchain", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [
+        "error: --trusted-proxy 'proxy.example' is not an IP address or network"
+    ]
+    assert list(tmp_path.iterdir()) == []

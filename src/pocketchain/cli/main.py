@@ -1,5 +1,6 @@
 """The `pocketchain` command."""
 
+import ipaddress
 import json
 import logging
 import sys
@@ -87,6 +88,11 @@ def node(
             f"--host {host} listens on every address: say where peers reach this node"
             " with --public-url http://HOST:PORT"
         )
+    for proxy in trusted_proxy or []:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise UserError(f"--trusted-proxy {proxy!r} is not an IP address or network") from None
     url = public_url or f"http://{host}:{port}"
     run_node(
         params_of(network),
