@@ -143,4 +143,4 @@ def test_a_relay_of_junk_is_logged_once(nodes, fake: FakePeer) -> None:
     wait_until(lambda: "banned until" in since(), 10, "the ban to be logged")
     written = since()
     assert len(written) < 1_000, written
-    assert written.count("undecodable x1000") == 1, written
+    assert written.count("decode-failed x1000") == 1, written

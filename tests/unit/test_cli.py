@@ -63,17 +63,22 @@ def test_devnet_rejects_ports_past_65535_before_starting_anything(tmp_path: Path
     assert list(tmp_path.iterdir()) == []
 
 
-def test_listening_everywhere_needs_a_public_url(tmp_path: Path) -> None:
-    args = ["node", "--host", "0.0.0.0", "--network", "regtest", "--data-dir", str(tmp_path)]
+def refused_node(*args: str) -> list[str]:
+    """The stderr lines of `pocketchain node ARGS`, which must exit 1 (a user error)."""
     out = subprocess.run(
-        [sys.executable, "-m", "pocketchain", *args],
+        [sys.executable, "-m", "pocketchain", "node", *args],
         capture_output=True,
         text=True,
         check=False,
         timeout=60,
     )
     assert out.returncode == 1
-    assert out.stderr.strip().splitlines() == [
+    return out.stderr.strip().splitlines()
+
+
+def test_listening_everywhere_needs_a_public_url(tmp_path: Path) -> None:
+    lines = refused_node("--host", "0.0.0.0", "--network", "regtest", "--data-dir", str(tmp_path))
+    assert lines == [
         "error: --host 0.0.0.0 listens on every address: say where peers reach this node"
         " with --public-url http://HOST:PORT"
     ]
@@ -81,16 +86,6 @@ def test_listening_everywhere_needs_a_public_url(tmp_path: Path) -> None:
 
 
 def test_a_trusted_proxy_is_an_address(tmp_path: Path) -> None:
-    args = ["node", "--trusted-proxy", "proxy.example", "--data-dir", str(tmp_path)]
-    out = subprocess.run(
-        [sys.executable, "-m", "pocketchain", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert out.returncode == 1
-    assert out.stderr.strip().splitlines() == [
-        "error: --trusted-proxy 'proxy.example' is not an IP address or network"
-    ]
+    lines = refused_node("--trusted-proxy", "proxy.example", "--data-dir", str(tmp_path))
+    assert lines == ["error: --trusted-proxy 'proxy.example' is not an IP address or network"]
     assert list(tmp_path.iterdir()) == []

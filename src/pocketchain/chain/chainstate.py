@@ -195,7 +195,7 @@ class Chainstate:
             try:
                 parent = self._accept(waited, parent, now)
             except RejectError:  # an ancestor that waited here broke a rule
-                raise RejectError("bad-prevblk", "previous block is invalid") from None
+                raise RejectError(_BAD_PARENT.code, _BAD_PARENT.message) from None
         self._accept(block, parent, now)
         self._accept_waiting_descendants(block.hash, now)
         connected, disconnected = self.activate_best_chain()
@@ -236,16 +236,14 @@ class Chainstate:
                 self._mark_failed(entry, error)
             raise
         with self.store.transaction():
-            known = entry is not None
             if entry is None:
                 entry = self._new_entry(block.header, parent, Status.HAVE_DATA)
+                linked = self._data_arrived(entry)
+                self.store.add_index(entry.row(), block.raw)
             else:  # the header came first
                 entry.status |= Status.HAVE_DATA
-            linked = self._data_arrived(entry)
-            if known:
+                linked = self._data_arrived(entry)
                 self.store.add_block_data(entry.row(), block.raw)
-            else:
-                self.store.add_index(entry.row(), block.raw)
             self.store.update_index(e.row() for e in linked if e is not entry)
         self._blocks[entry.hash] = block
         return entry

@@ -70,10 +70,14 @@ class Node:
         self.dir = data_dir / params.name
         self.dir.mkdir(parents=True, exist_ok=True)
         self.store = open_store(db, self.dir)  # first: it locks out a second node (StoreInUseError)
-        self.token = load_or_create_token(self.dir)
-        self.miner_secret = load_or_create_miner_key(self.dir)  # paid by its blocks; the faucet
-        self.miner_key_hash = key_hash(pubkey_from_secret(self.miner_secret))
-        self.chain = Chainstate(params, self.store)
+        try:
+            self.token = load_or_create_token(self.dir)
+            self.miner_secret = load_or_create_miner_key(self.dir)  # its blocks pay it; the faucet
+            self.miner_key_hash = key_hash(pubkey_from_secret(self.miner_secret))
+            self.chain = Chainstate(params, self.store)
+        except BaseException:
+            self.store.close()  # and its lock
+            raise
         self.mempool = Mempool(params)
         restored = self.mempool.load(self.store.load_mempool(), self.chain.coins, self.chain.height)
         if restored:

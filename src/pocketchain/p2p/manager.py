@@ -401,18 +401,15 @@ class PeerManager:
         peer = self.peer_by_key(key)
         txs: list[Tx] = []
         for text in hexes:
-            with contextlib.suppress(ValueError, DecodeError):  # counted below: undecodable
+            with contextlib.suppress(ValueError, DecodeError):  # counted below: decode-failed
                 txs.append(Tx.parse(bytes.fromhex(text)))
         for tx in txs:
             peer.known_txs.add(tx.txid)
         outcomes = self.node.call(self._accept_txs, txs)
         codes = Counter(code for code in outcomes if code is not None)
         if len(txs) < len(hexes):
-            codes["undecodable"] = len(hexes) - len(txs)
-        score = sum(
-            n * (SCORE_GARBAGE if code == "undecodable" else scored(code, block=False))
-            for code, n in codes.items()
-        )
+            codes["decode-failed"] = len(hexes) - len(txs)
+        score = sum(n * scored(code, block=False) for code, n in codes.items())
         if codes:
             summary = ", ".join(f"{code} x{n}" for code, n in sorted(codes.items()))
             self.punish(peer, score, f"relayed {sum(codes.values())} bad transactions ({summary})")
