@@ -299,6 +299,7 @@ class Node:
                 self.miner.close()
                 self.miner = MinerPool(miners)  # its processes start when mining does
         if enabled:
+            self.miner.start()  # before the answer: "mining" means the workers are searching
             self._mining_stop.clear()
             self._mining = threading.Thread(
                 target=self._mine_loop, args=(pay_to,), name="miner", daemon=True
@@ -322,7 +323,6 @@ class Node:
                 if self._mining_stop.is_set():
                     return
                 try:
-                    self.miner.start()  # a no-op once it runs
                     self._mine_one(pay_to)
                 except DiskFullError:  # logged by the writer; the disk may have room later
                     self._mining_stop.wait(5 * RELOAD_RETRY)
