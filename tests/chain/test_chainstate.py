@@ -3,9 +3,9 @@
 from dataclasses import replace
 
 import pytest
-from miner import NOW, make_block, mine
 
 from builders import kh, rejects, secret
+from miner import NOW, make_block, mine
 from pocketchain.chain.chainstate import Chainstate
 from pocketchain.chain.index import Entry
 from pocketchain.chain.records import Status

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from miner import NOW, make_block, mine
 
+from miner import NOW, make_block, mine
 from pocketchain.chain.chainstate import Chainstate
 from pocketchain.chain.postgres import PostgresStore
 from pocketchain.chain.sqlite import SqliteStore

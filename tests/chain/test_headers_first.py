@@ -6,8 +6,8 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from miner import NOW, make_block, mine
 
+from miner import NOW, make_block, mine
 from pocketchain.chain.chainstate import MAX_HEADERS, Chainstate
 from pocketchain.chain.records import Status
 from pocketchain.chain.sqlite import SqliteStore

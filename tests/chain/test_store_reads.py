@@ -4,9 +4,9 @@ transaction index, address totals, coins and history, and posts, all following t
 from dataclasses import dataclass
 
 import pytest
-from miner import NOW, make_block, mine
 
 from builders import kh, spend
+from miner import NOW, make_block, mine
 from pocketchain.chain.chainstate import Chainstate
 from pocketchain.chain.records import AddressRow, PostRow, TxRow
 from pocketchain.chain.store import AddressTotals

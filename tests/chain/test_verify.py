@@ -1,9 +1,9 @@
 """`chain verify`: a stored chain re-validates from genesis, and tampering is named by block."""
 
 import pytest
-from miner import NOW, make_block, mine
 
 from builders import kh, secret
+from miner import NOW, make_block, mine
 from pocketchain.chain.chainstate import Chainstate
 from pocketchain.chain.store import outpoint_key
 from pocketchain.chain.verify import VerifyError, verify_chain
