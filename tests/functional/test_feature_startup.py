@@ -70,6 +70,9 @@ def test_a_second_node_on_a_postgres_database_in_use_exits(
     assert f"in use by process {first.process.pid}" in line
     line = one_error_line(run("chain", "verify", "--network", "regtest", "--db", pg_database))
     assert f"in use by process {first.process.pid}" in line
+    # its data directory too (its admin token, its mining key), whatever database another uses
+    line = one_error_line(run(*node_command(first.data_dir, free_port())))
+    assert "data directory" in line and f"in use by process {first.process.pid}" in line
 
 
 def test_a_port_in_use_is_refused_before_anything_else(nodes, tmp_path) -> None:

@@ -16,11 +16,13 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from ..chain.chainstate import Chainstate, ImportResult
 from ..chain.index import Entry
+from ..chain.lock import FileLock
 from ..chain.open import open_store
 from ..chain.store import DiskFullError
 from ..consensus.block import Block
@@ -41,6 +43,7 @@ T = TypeVar("T")
 COINBASE_RESERVE = 1_000  # bytes of a block kept for the header and the coinbase
 TEMPLATE_BYTES = MAX_BLOCK_SIZE - COINBASE_RESERVE  # what a template's transactions may fill
 RELOAD_RETRY = 1.0  # seconds between attempts to re-read a chainstate that needs room to load
+DIR_LOCK = ".lock"  # in the network's data directory (Core: the datadir's .lock)
 
 
 class Snapshot(NamedTuple):
@@ -69,15 +72,17 @@ class Node:
         self.params = params
         self.dir = data_dir / params.name
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.store = open_store(db, self.dir)  # first: it locks out a second node (StoreInUseError)
-        try:
+        with ExitStack() as undo:  # on a failure below, let go of the locks again
+            # first, one node per data directory and per database (StoreInUseError otherwise)
+            self._dir_lock = FileLock(self.dir / DIR_LOCK, f"the data directory {self.dir}")
+            undo.callback(self._dir_lock.release)
+            self.store = open_store(db, self.dir)
+            undo.callback(self.store.close)
             self.token = load_or_create_token(self.dir)
             self.miner_secret = load_or_create_miner_key(self.dir)  # its blocks pay it; the faucet
             self.miner_key_hash = key_hash(pubkey_from_secret(self.miner_secret))
             self.chain = Chainstate(params, self.store)
-        except BaseException:
-            self.store.close()  # and its lock
-            raise
+            undo.pop_all()
         self.mempool = Mempool(params)
         restored = self.mempool.load(self.store.load_mempool(), self.chain.coins, self.chain.height)
         if restored:
@@ -343,3 +348,4 @@ class Node:
         self._writer.shutdown(wait=True)
         self.miner.close()
         self.store.close()
+        self._dir_lock.release()
