@@ -5,11 +5,10 @@ from collections.abc import Callable
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
 
-from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address
 from ..node.node import Node
-from .common import RequestBody, check_token, parse_hash
-from .errors import ADMIN_ERROR_RESPONSES, ApiError
+from .common import RequestBody, check_token
+from .errors import ADMIN_ERROR_RESPONSES
 
 MAX_MINE = 1_000
 MAX_MINERS = 64
@@ -17,6 +16,9 @@ MAX_MINERS = 64
 
 class MineBody(RequestBody):
     blocks: StrictInt = Field(default=1, ge=1, le=MAX_MINE)
+    max_txs: StrictInt | None = Field(
+        default=None, ge=0, description="the most transactions of each block, best-paying first"
+    )
     address: StrictStr | None = Field(
         default=None, description="who the coinbases pay; default: the node's own mining key"
     )
@@ -54,26 +56,15 @@ def router(node: Node) -> APIRouter:
     def address(text: str | None) -> bytes:
         return node.miner_key_hash if text is None else decode_address(node.params.hrp, text)
 
-    def tip() -> TipState:
-        return TipState(tip=node.chain.tip.header.hash_hex, height=node.chain.height)
-
-    def on_known_block(change: Callable[[bytes], None], block_hash: str) -> TipState:
-        """`change` applied to a block of the tree, on the writer; the tip it leaves."""
-
-        def apply(h: bytes) -> TipState:
-            if h not in node.chain.entries:
-                raise ApiError(404, "not-found", f"no block {to_display(h)}")
-            change(h)
-            return tip()
-
-        return node.call(apply, parse_hash(block_hash))
+    def tip_after(change: Callable[[str], None], block_hash: str) -> TipState:
+        """`change` applied to a block of the tree; the tip it leaves."""
+        change(block_hash)
+        status = node.status()  # published by the writer after the change
+        return TipState(tip=status.tip, height=status.height)
 
     @router.post("/mine", summary="Mine blocks now (regtest, devnet)")
     def post_mine(body: MineBody) -> Mined:
-        if node.params.name == "main":
-            raise ApiError(400, "bad-network", "mining on demand is for regtest and devnet")
-        blocks = node.mine_blocks(body.blocks, address(body.address))
-        return Mined(hashes=[b.header.hash_hex for b in blocks])
+        return Mined(hashes=list(node.mine(body.blocks, body.address, body.max_txs)))
 
     @router.post("/mining", summary="Start or stop continuous mining")
     def post_mining(body: MiningBody) -> MiningState:
@@ -82,10 +73,10 @@ def router(node: Node) -> APIRouter:
 
     @router.post("/blocks/{block_hash}/invalidate", summary="Treat a block as invalid")
     def post_invalidate(block_hash: str) -> TipState:
-        return on_known_block(node.invalidate, block_hash)
+        return tip_after(node.invalidate, block_hash)
 
     @router.post("/blocks/{block_hash}/reconsider", summary="Forget that a block was invalid")
     def post_reconsider(block_hash: str) -> TipState:
-        return on_known_block(node.reconsider, block_hash)
+        return tip_after(node.reconsider, block_hash)
 
     return router

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..chain.store import DiskFullError
-from ..consensus.errors import PocketchainError, RejectError
+from ..consensus.errors import NotFound, PocketchainError, RejectError
 from ..p2p.peer import PeerError
 
 log = logging.getLogger("pocketchain.api")
@@ -69,7 +69,9 @@ ADMIN_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = WRITE_ERROR_RESPONSES |
 }
 
 
-class ApiError(Exception):
+class ApiError(PocketchainError):
+    """A refusal of the HTTP layer itself, with its status and code."""
+
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status = status
@@ -147,6 +149,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RejectError)
     async def rejected(_: Request, exc: RejectError) -> JSONResponse:
         return error_response(reject_status(exc.code), exc.code, exc.message)
+
+    @app.exception_handler(NotFound)
+    async def not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return error_response(404, "not-found", str(exc))
 
     @app.exception_handler(PeerError)
     async def peer_refused(_: Request, exc: PeerError) -> JSONResponse:

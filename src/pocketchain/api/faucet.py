@@ -16,12 +16,12 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, StrictStr
 from starlette.exceptions import HTTPException
 
+from .._results import Amount, Hash
 from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address
 from ..consensus.tx import COIN, Tx
 from ..node import faucet
 from ..node.node import Node
-from . import models
 from .common import RequestBody
 from .errors import ERROR_RESPONSES, ApiError, ErrorBody
 
@@ -43,8 +43,8 @@ class FaucetBody(RequestBody):
 
 
 class FaucetPaid(BaseModel):
-    txid: models.Hash
-    amount: models.Amount
+    txid: Hash
+    amount: Amount
 
 
 FAUCET_RESPONSES: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {

@@ -44,7 +44,7 @@ class TxIntake:
         self._busy = bool(batch)
         if not batch:
             return
-        results = self.node.acall(self.node.submit_txs, [tx for tx, _ in batch])
+        results = self.node.acall(self.node.accept_txs, [tx for tx, _ in batch])
         results.add_done_callback(lambda f: self._answer(batch, f))
 
     def _answer(

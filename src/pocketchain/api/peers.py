@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query
 from pydantic import BaseModel, Field
 
+from .._results import Peer
 from ..node.node import Node
 from .common import HexBody, RequestBody, check_token
 from .errors import ADMIN_ERROR_RESPONSES, ERROR_RESPONSES, ApiError
@@ -14,17 +15,6 @@ PeerKey = Annotated[str | None, Header(alias="X-Peer-Key", max_length=64)]
 HASH = r"^[0-9a-f]{64}$"
 WORK = r"^[0-9a-f]{1,64}$"
 MAX_RELAY_TXS = 1_000
-
-
-class PeerView(BaseModel):
-    url: str
-    height: int | None = Field(description="the peer's height when last heard from")
-    tip: str | None
-    last_seen: float | None = Field(description="unix time of the last answer from the peer")
-    banned_until: float | None = Field(description="unix time the ban ends; null when not banned")
-    misbehavior: int
-    connected: bool
-    failures: int = Field(description="failed attempts to reach it since the last success")
 
 
 class PeerUrl(RequestBody):
@@ -67,8 +57,8 @@ def router(node: Node) -> APIRouter:
     network = node.network
 
     @router.get("/peers", responses=ERROR_RESPONSES)
-    def get_peers() -> list[PeerView]:
-        return [PeerView(**view) for view in network.views()]
+    def get_peers() -> list[Peer]:
+        return list(node.peers())
 
     @router.post(
         "/peers",
@@ -76,8 +66,8 @@ def router(node: Node) -> APIRouter:
         dependencies=[Depends(check_token(node))],
         responses=ADMIN_ERROR_RESPONSES,
     )
-    def post_peer(body: PeerUrl) -> PeerView:
-        return PeerView(**network.connect(body.url))
+    def post_peer(body: PeerUrl) -> Peer:
+        return Peer(**network.connect(body.url))
 
     @router.delete(
         "/peers", dependencies=[Depends(check_token(node))], responses=ADMIN_ERROR_RESPONSES

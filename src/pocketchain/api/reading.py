@@ -1,18 +1,18 @@
 """Routes that read the chain, the mempool and the block tree (no token).
 
-Parameters are checked here, so bad input is a 400 before anything is read; the answers are built
-on the node's writer thread by views.py. No route answers an unbounded list: each one pages.
+Parameters are checked here, so bad input is a 400 before anything is read; the answers are the
+node's own (its front door, node/node.py). No route answers an unbounded list: each one pages.
 """
 
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from .. import _results as results
 from ..chain.chainstate import MAX_HEADERS
-from ..consensus.keys import decode_address
-from ..node.node import TEMPLATE_BYTES, Node
-from . import models, views
-from .common import parse_hash
+from ..consensus.hashes import to_display
+from ..node.node import Node, parse_hash
+from . import models
 from .errors import ERROR_RESPONSES, ApiError
 
 MAX_RAW_BLOCKS = 64  # blocks a peer may fetch in one request
@@ -34,22 +34,14 @@ def _hash_list(text: str | None, most: int) -> list[bytes]:
     return [parse_hash(item) for item in items]
 
 
-def _optional_hash(text: str | None) -> bytes | None:
-    return None if text is None else parse_hash(text)
-
-
 def router(node: Node) -> APIRouter:
     router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
-    def key_hash_of(address: str) -> bytes:
-        return decode_address(node.params.hrp, address)  # 400 bad-address
-
     @router.get("/status")
-    def get_status() -> models.Status:
+    def get_status() -> results.Status:
         # from the writer's last snapshot and the peer manager's own state: a status answer
         # never waits behind blocks being connected (the first one after a start included)
-        peers, synced = node.network.connected_count(), node.network.synced()
-        return views.status(node, peers, synced)
+        return node.status()
 
     # -- blocks and headers ---------------------------------------------------------------------
 
@@ -61,7 +53,7 @@ def router(node: Node) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500)] = 20,
     ) -> models.BlockList:
         """Active-chain block summaries from `start` down, newest first."""
-        return node.call(views.block_list, node, start, limit)
+        return models.BlockList(blocks=list(node.blocks(start, limit)))
 
     @router.get("/blocks/raw")  # before /blocks/{block_hash}, which would take "raw" for a hash
     def get_raw_blocks(
@@ -74,23 +66,28 @@ def router(node: Node) -> APIRouter:
         ],
     ) -> models.RawBlocks:
         """Blocks in their consensus serialization, for peers fetching them in batches."""
-        return node.call(views.raw_blocks, node, _hash_list(hashes, MAX_RAW_BLOCKS))
+        wanted = _hash_list(hashes, MAX_RAW_BLOCKS)
+        found = node.raw_blocks(wanted)
+        return models.RawBlocks(
+            blocks=[
+                models.RawBlock(hash=to_display(h), hex=found[h].hex())
+                for h in wanted
+                if h in found
+            ]
+        )
 
     @router.get("/blocks/height/{height}")
-    def get_block_at(height: int) -> models.Block:
+    def get_block_at(height: int) -> results.Block:
         """The block at a height of the active chain."""
-        return node.call(views.block_at, node, height)
+        return node.block(height)
 
     @router.get("/blocks/{block_hash}")
-    def get_block(block_hash: HashParam) -> models.Block:
-        return node.call(views.block_detail, node, parse_hash(block_hash))
+    def get_block(block_hash: HashParam) -> results.Block:
+        return node.block(block_hash)
 
     @router.get("/blocks/{block_hash}/raw")
     def get_block_raw(block_hash: HashParam) -> models.HexOnly:
-        raw = node.call(node.store.get_block, parse_hash(block_hash))
-        if raw is None:
-            raise ApiError(404, "not-found", f"no block {block_hash}")
-        return models.HexOnly(hex=raw.hex())
+        return models.HexOnly(hex=node.raw_block(block_hash).hex())
 
     @router.get("/headers")
     def get_headers(
@@ -104,8 +101,7 @@ def router(node: Node) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=MAX_HEADERS)] = MAX_HEADERS,
     ) -> models.Headers:
         """Active-chain headers after the first locator hash on it, or after genesis."""
-        hashes = _hash_list(locator, MAX_LOCATOR)
-        headers = node.call(node.chain.headers_after, hashes, limit)
+        headers = node.headers_after(_hash_list(locator, MAX_LOCATOR), limit)
         return models.Headers(headers=[h.raw.hex() for h in headers])
 
     @router.get("/search")
@@ -113,74 +109,66 @@ def router(node: Node) -> APIRouter:
         q: Annotated[str, Query(max_length=100, description="a height, hash, txid or address")],
     ) -> models.SearchResults:
         """What a query names: a block (by height or hash), a transaction, an address."""
-        return node.call(views.search, node, q)
+        return models.SearchResults(query=q, results=list(node.search(q)))
 
     @router.get("/tips")
-    def get_tips() -> list[models.ChainTip]:
+    def get_tips() -> list[results.ChainTip]:
         """Every branch end of the block tree, the active tip first."""
-        return node.call(views.tips, node)
+        return list(node.tips())
 
     # -- transactions ---------------------------------------------------------------------------
 
     @router.get("/txs/{txid}")
-    def get_tx(txid: HashParam) -> models.TransactionStatus:
+    def get_tx(txid: HashParam) -> results.TransactionStatus:
         """A transaction of the mempool or of the active chain."""
-        return node.call(views.transaction, node, parse_hash(txid))
+        return node.tx(txid)
 
     @router.get("/txs/{txid}/proof")
-    def get_tx_proof(txid: HashParam) -> models.MerkleProof:
+    def get_tx_proof(txid: HashParam) -> results.Proof:
         """The merkle branch from a confirmed transaction to its block's merkle root."""
-        return node.call(views.proof, node, parse_hash(txid))
+        return node.proof(txid)
 
     @router.get("/fees", summary="Fee rates for a new transaction")
-    def get_fees() -> models.FeeRates:
+    def get_fees() -> results.FeeRates:
         """The mempool's floor, and the rate that gets a new transaction into the next block:
         the floor while the whole pool fits in one block, else just above the lowest rate the
         block takes."""
-
-        def fees() -> models.FeeRates:
-            pool = node.mempool
-            return models.FeeRates(
-                min_fee_rate=pool.min_fee_rate, fee_rate=pool.fee_rate_for(TEMPLATE_BYTES)
-            )
-
-        return node.call(fees)
+        return node.fees()
 
     @router.get("/mempool")
-    def get_mempool(limit: Annotated[int, Query(ge=1, le=500)] = 100) -> models.Mempool:
+    def get_mempool(limit: Annotated[int, Query(ge=1, le=500)] = 100) -> results.Mempool:
         """The pool's totals and its transactions, highest fee rate first."""
-        return node.call(views.mempool, node, limit)
+        return node.mempool(limit)
 
     # -- addresses and posts --------------------------------------------------------------------
 
     @router.get("/addresses/{address}")
-    def get_address(address: AddressParam) -> models.AddressSummary:
-        return node.call(views.address_summary, node, key_hash_of(address))
+    def get_address(address: AddressParam) -> results.AddressSummary:
+        return node.address(address)
 
     @router.get("/addresses/{address}/utxos")
     def get_address_utxos(
         address: AddressParam,
         limit: Annotated[int, Query(ge=1, le=5_000)] = 500,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    ) -> list[models.AddressCoin]:
+    ) -> list[results.Utxo]:
         """Confirmed unspent outputs by height, txid and output index."""
-        return node.call(views.address_coins, node, key_hash_of(address), limit, offset)
+        return list(node.utxos(address, limit, offset))
 
     @router.get("/addresses/{address}/txs")
     def get_address_txs(
         address: AddressParam,
         before: Before = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    ) -> list[models.AddressTx]:
+    ) -> list[results.AddressTx]:
         """Newest first: mempool transactions, then confirmed ones by height and position."""
-        kh, after = key_hash_of(address), _optional_hash(before)
-        return node.call(views.address_txs, node, kh, after, limit)
+        return list(node.address_txs(address, before, limit))
 
     @router.get("/posts")
     def get_posts(
         before: Before = None, limit: Annotated[int, Query(ge=1, le=500)] = 50
     ) -> models.Posts:
         """Newest first: mempool posts, then confirmed ones by height and position."""
-        return node.call(views.posts, node, _optional_hash(before), limit)
+        return models.Posts(posts=list(node.posts(limit, before)))
 
     return router

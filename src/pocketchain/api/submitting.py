@@ -1,68 +1,71 @@
 """Routes that take blocks and transactions from anyone; everything is validated."""
 
 import re
+from dataclasses import fields
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
+from .._results import PooledTransaction, TransactionStatus, TxFields, TxInput, TxOutput
 from ..consensus.block import Block
 from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address
 from ..consensus.tx import OutPoint, Tx, TxIn, TxOut
 from ..node.node import Node
-from .common import HexBody, RequestBody, decode_hex
+from .common import HexBody, decode_hex
 from .errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ApiError
 from .intake import TxIntake
 
-U32_MAX = 0xFFFF_FFFF
-I64_MIN, I64_MAX = -(2**63), 2**63 - 1
-_HASH = re.compile(r"[0-9a-fA-F]{64}")
+_HASH = re.compile(r"[0-9a-fA-F]{64}")  # _results.py documents both patterns
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})*")
-# documented in OpenAPI; checked in tx_from_json, which names the field and gives a code
-_HASH_SCHEMA: dict[str, Any] = {"pattern": f"^{_HASH.pattern}$"}
-_HEX_SCHEMA: dict[str, Any] = {"pattern": f"^{_HEX.pattern}$"}
 
 
-# -- the tx JSON form: what GET /api/v1/txs/{txid} shows, less what is derived from it --------
+# -- the tx JSON form: the node's own JSON of a transaction (_results.py), posted back --------
+
+FORBID = ConfigDict(extra="forbid")  # a field the form does not define is refused
+# what GET /api/v1/txs/{txid} (and the mempool's list) derive from the fields: may come along
+DERIVED = frozenset(
+    f.name for kind in (TransactionStatus, PooledTransaction) for f in fields(kind)
+) - {f.name for f in fields(TxFields)}
 
 
-class TxInputJson(RequestBody):
-    txid: StrictStr = Field(
-        description="the transaction whose output this spends (64 hex characters, display order)",
-        json_schema_extra=_HASH_SCHEMA,
-    )
-    vout: StrictInt = Field(ge=0, le=U32_MAX, description="the index of that output")
-    pubkey: StrictStr = Field(
-        description="the spender's public key, hex", json_schema_extra=_HEX_SCHEMA
-    )
-    signature: StrictStr = Field(description="the signature, hex", json_schema_extra=_HEX_SCHEMA)
+@pydantic_dataclass(frozen=True, kw_only=True, config=FORBID)
+class TxInputForm(TxInput):
+    pass
 
 
-class TxOutputJson(RequestBody):
-    amount: StrictInt = Field(ge=I64_MIN, le=I64_MAX, description="in base units")
-    address: StrictStr = Field(description="an address of this node's network")
+@pydantic_dataclass(frozen=True, kw_only=True, config=FORBID)
+class TxOutputForm(TxOutput):
+    pass
 
 
-class TxJsonBody(RequestBody):
-    """A transaction field by field. The fields GET /api/v1/txs/{txid} derives from it (`txid`,
-    `size`, `hex`, where it is) may come along, so that its answer can be posted back: they are
-    ignored. Any other field is refused."""
+def _document_derived(schema: dict[str, Any]) -> None:
+    for name in sorted(DERIVED):
+        schema["properties"][name] = {"description": "derived from the other fields: ignored"}
 
-    version: StrictInt = Field(ge=0, le=U32_MAX)
-    inputs: list[TxInputJson]
-    outputs: list[TxOutputJson]
-    data: StrictStr | None = Field(default=None, description="UTF-8 text (a post), or null")
-    txid: Any = Field(default=None, description="derived: ignored")
-    size: Any = Field(default=None, description="derived: ignored")
-    hex: Any = Field(default=None, description="derived: ignored")
-    status: Any = Field(default=None, description="derived: ignored")
-    block: Any = Field(default=None, description="derived: ignored")
-    height: Any = Field(default=None, description="derived: ignored")
-    confirmations: Any = Field(default=None, description="derived: ignored")
-    fee: Any = Field(default=None, description="derived: ignored")
-    fee_rate: Any = Field(default=None, description="derived: ignored")
+
+@pydantic_dataclass(
+    frozen=True,
+    kw_only=True,
+    config=ConfigDict(extra="forbid", json_schema_extra=_document_derived),
+)
+class TxForm(TxFields):
+    """A transaction field by field, as the node shows it: an answer of GET /api/v1/txs/{txid}
+    can be posted back, the fields derived from the others being ignored. Any other field is
+    refused."""
+
+    inputs: tuple[TxInputForm, ...]
+    outputs: tuple[TxOutputForm, ...]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_derived(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if k not in DERIVED}
+        return data
 
 
 class TxAccepted(BaseModel):
@@ -80,7 +83,7 @@ def _hex_field(text: str, what: str) -> bytes:
     return bytes.fromhex(text)
 
 
-def tx_from_json(body: TxJsonBody, hrp: str) -> Tx:
+def tx_from_json(body: TxForm, hrp: str) -> Tx:
     """The transaction the JSON form describes, exactly; ApiError 400 for a malformed field."""
     inputs = []
     for n, i in enumerate(body.inputs):
@@ -98,7 +101,7 @@ def tx_from_json(body: TxJsonBody, hrp: str) -> Tx:
 
 
 TxBody = Annotated[
-    HexBody | TxJsonBody,
+    HexBody | TxForm,
     Body(
         union_mode="left_to_right",  # a body with a "hex" is the hex form, whatever else it has
         description='`{"hex": …}` (the serialized transaction) or the tx JSON form',
@@ -126,7 +129,7 @@ def router(node: Node, intake: TxIntake) -> APIRouter:
     )
     def post_block(body: HexBody) -> JSONResponse:
         block = Block.parse(decode_hex(body))
-        result = node.call(node.submit_block, block, False)  # nobody asked for it
+        result = node.call(node.accept_block, block, False)  # nobody asked for it
         code = {"accepted": 201, "duplicate": 200, "orphan": 202, "held": 202}[result.status]
         return JSONResponse({"hash": block.header.hash_hex, "status": result.status}, code)
 

@@ -72,9 +72,8 @@ def run_node(
     logs.configure()
     pay_to = decode_address(params.hrp, mine_to) if mine_to else None
     sock = listen(host, port)
-    node = Node(params, data_dir.expanduser(), db, miners, public_url, peers)
+    node = Node(params, data_dir, db, peers, miners=miners, public_url=public_url)
     try:
-        node.start()
         app = create_app(node, hosts=[host])
         config = uvicorn.Config(
             app,

@@ -23,3 +23,7 @@ class DecodeError(RejectError):
 
     def __init__(self, message: str) -> None:
         super().__init__("decode-failed", message)
+
+
+class NotFound(PocketchainError, LookupError):  # noqa: N818 (CONTRACT section 7's name)
+    """An unknown block, transaction, height, address page or peer."""

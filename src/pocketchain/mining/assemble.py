@@ -2,10 +2,12 @@
 
 from ..consensus.block import Block, BlockHeader
 from ..consensus.merkle import merkle_root
-from ..consensus.params import ChainParams, block_subsidy
+from ..consensus.params import MAX_BLOCK_SIZE, ChainParams, block_subsidy
 from ..consensus.tx import Tx, TxOut, coinbase_tx
 
 BLOCK_VERSION = 1
+COINBASE_RESERVE = 1_000  # bytes of a block kept for the header and the coinbase
+TEMPLATE_BYTES = MAX_BLOCK_SIZE - COINBASE_RESERVE  # what a template's transactions may fill
 
 
 def assemble_block(

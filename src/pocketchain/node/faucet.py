@@ -34,7 +34,7 @@ def spendable_coins(node: Node, kh: bytes) -> Iterator[tuple[OutPoint, Coin]]:
     while page := node.store.address_coins(kh, PAGE, offset):
         for outpoint, coin in page:
             mature = is_mature(coin, spend_height, node.params)
-            if mature and node.mempool.spender(outpoint) is None:
+            if mature and node.pool.spender(outpoint) is None:
                 yield outpoint, coin
         offset += PAGE
 
@@ -45,7 +45,7 @@ def pay(node: Node, to: bytes, amount: int) -> Tx:
 
     FaucetEmptyError when the spendable coins fall short; RejectError if the mempool refuses it.
     """
-    rate = node.mempool.min_fee_rate
+    rate = node.pool.min_fee_rate
     chosen: list[OutPoint] = []
     total = 0
     for outpoint, coin in spendable_coins(node, node.miner_key_hash):
@@ -58,7 +58,7 @@ def pay(node: Node, to: bytes, amount: int) -> Tx:
         fee = rate * _payout(node, chosen, total, to, amount, 0).size
         if total >= amount + fee:
             tx = _payout(node, chosen, total, to, amount, fee)
-            node.submit_tx(tx)
+            node.accept_tx(tx)
             return tx
     raise FaucetEmptyError(total, amount)
 

@@ -53,8 +53,8 @@ class PeerManager:
 
     def start(self) -> None:
         """Run the loop on its own thread, with saved peers and `--peer` ones."""
-        if self.public_url is None:
-            return  # no URL to tell peers: not on the network
+        if self.public_url is None or self._thread is not None:
+            return  # no URL to tell peers (not on the network), or already started
         ready = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(ready,), name="p2p", daemon=True)
         self._thread.start()
@@ -387,7 +387,7 @@ class PeerManager:
             raise DecodeError("block is not a serialized block") from None
         peer.known_blocks.add(block.hash)
         try:
-            result = self.node.call(self.node.submit_block, block, False)  # unrequested
+            result = self.node.call(self.node.accept_block, block, False)  # unrequested
         except RejectError as exc:
             self.punish(peer, scored(exc.code, block=True), f"invalid block: {exc.code}")
             raise
@@ -425,7 +425,7 @@ class PeerManager:
         codes: list[str | None] = []
         for tx in txs:
             try:
-                self.node.submit_tx(tx)
+                self.node.accept_tx(tx)
                 codes.append(None)
             except RejectError as exc:
                 known = exc.code in ("txn-already-in-mempool", "txn-already-known")
@@ -465,7 +465,7 @@ class PeerManager:
                 peer.wake.set()
 
     def _raw_txs(self, txids: list[bytes]) -> list[tuple[bytes, bytes]]:
-        pool = self.node.mempool
+        pool = self.node.pool
         return [(t, e.tx.raw) for t in txids if (e := pool.get(t)) is not None]
 
     async def _send_forever(self, peer: Peer) -> None:

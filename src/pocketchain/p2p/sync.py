@@ -96,7 +96,7 @@ async def _fetch_blocks(
                     return False
                 peer.known_blocks.add(block_hash)
                 blocks.append(block)
-            error = await node.acall(node.submit_blocks, blocks)
+            error = await node.acall(node.accept_blocks, blocks)
             if error is not None:
                 punish(peer, scored(error.code, block=True), f"invalid block: {error.code}")
                 return False
