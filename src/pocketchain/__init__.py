@@ -1,3 +1,100 @@
-"""pocketchain: a small, real proof-of-work blockchain."""
+"""pocketchain: a small, real proof-of-work blockchain, from Python (CONTRACT section 7).
+
+    import pocketchain
+
+    with pocketchain.Node() as chain:                 # a throwaway regtest node, in this process
+        alice = pocketchain.Wallet.create(None)
+        chain.mine(101, to=alice.address)             # coinbases mature after 100 blocks
+        txid = alice.send(chain, alice.new_address(), pocketchain.coins("1.5"))
+        chain.mine(1)
+        proof = chain.proof(txid)
+        header = chain.raw_block(proof.block)[:80]
+        assert pocketchain.verify_proof(proof, header)
+
+`Client` (and `AsyncClient`) has the methods of `Node` over a node's HTTP API, with the same
+results. Amounts are integers in base units (`COIN` per coin); hashes and txids are display hex.
+Every error raised on purpose is a `PocketchainError`: a rule's `RejectError` with its stable
+`code`, `NotFound`, `ApiError` (a refusal with an HTTP status), `Unreachable`.
+"""
 
 __version__ = "0.1.0"
+
+from ._client import AsyncClient, Client, Unreachable
+from ._embedded import Node
+from ._ledger import coins, verify_proof
+from ._results import (
+    AddressSummary,
+    AddressTx,
+    Block,
+    BlockEvent,
+    BlockSummary,
+    ChainTip,
+    CoinbaseInput,
+    Event,
+    FaucetPaid,
+    FeeRates,
+    Found,
+    Mempool,
+    Peer,
+    PeerEvent,
+    PooledTransaction,
+    Post,
+    Proof,
+    RejectedEvent,
+    ReorgEvent,
+    Status,
+    Transaction,
+    TransactionStatus,
+    TxEvent,
+    TxInput,
+    TxOutput,
+    Utxo,
+)
+from ._wallet import Balance, HistoryEntry, Wallet
+from .consensus.errors import ApiError, DecodeError, NotFound, PocketchainError, RejectError
+from .consensus.tx import COIN
+
+__all__ = [
+    "COIN",
+    "AddressSummary",
+    "AddressTx",
+    "ApiError",
+    "AsyncClient",
+    "Balance",
+    "Block",
+    "BlockEvent",
+    "BlockSummary",
+    "ChainTip",
+    "Client",
+    "CoinbaseInput",
+    "DecodeError",
+    "Event",
+    "FaucetPaid",
+    "FeeRates",
+    "Found",
+    "HistoryEntry",
+    "Mempool",
+    "Node",
+    "NotFound",
+    "Peer",
+    "PeerEvent",
+    "PocketchainError",
+    "PooledTransaction",
+    "Post",
+    "Proof",
+    "RejectError",
+    "RejectedEvent",
+    "ReorgEvent",
+    "Status",
+    "Transaction",
+    "TransactionStatus",
+    "TxEvent",
+    "TxInput",
+    "TxOutput",
+    "Unreachable",
+    "Utxo",
+    "Wallet",
+    "__version__",
+    "coins",
+    "verify_proof",
+]

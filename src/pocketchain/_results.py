@@ -240,6 +240,12 @@ class Post:
 
 
 @dataclass(frozen=True, kw_only=True)
+class FaucetPaid:
+    txid: Hash
+    amount: Amount
+
+
+@dataclass(frozen=True, kw_only=True)
 class Found:
     kind: Literal["block", "tx", "address"]
     id: Annotated[str, Field(description="the block hash, txid or address, for its own route")]
@@ -255,3 +261,67 @@ class Peer:
     misbehavior: int
     connected: bool
     failures: Annotated[int, Field(description="failed attempts to reach it since a success")]
+
+
+# -- events: what the node tells its listeners, the event stream and the peers ------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlockEvent:
+    """The active chain has a new tip, `connected` blocks past the old one's fork."""
+
+    kind: Literal["block"] = "block"
+    hash: Hash
+    height: int
+    connected: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReorgEvent:
+    """Blocks left the active chain (newest first) and others joined it (oldest first)."""
+
+    kind: Literal["reorg"] = "reorg"
+    disconnected: tuple[Hash, ...]
+    connected: tuple[Hash, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TxEvent:
+    """A transaction entered the mempool (or came back to it from a losing branch)."""
+
+    kind: Literal["tx"] = "tx"
+    txid: Hash
+
+
+PeerChange = Literal["connected", "disconnected", "banned", "removed"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PeerEvent(Peer):
+    """A peer `connected`, `disconnected`, was `banned` or `removed`; how it is now."""
+
+    kind: Literal["peer"] = "peer"
+    event: PeerChange
+
+
+@dataclass(frozen=True, kw_only=True)
+class RejectedEvent:
+    """The node refused a block or a transaction (counted by the metrics; not streamed)."""
+
+    kind: Literal["rejected"] = "rejected"
+    what: Literal["block", "tx"]
+    code: str
+
+
+Event = BlockEvent | ReorgEvent | TxEvent | PeerEvent | RejectedEvent
+EVENTS: dict[str, type[Event]] = {
+    kind.kind: kind  # each class's default `kind` is its name
+    for kind in (BlockEvent, ReorgEvent, TxEvent, PeerEvent, RejectedEvent)
+}
+
+
+def event_data(event: Event) -> dict[str, Any]:
+    """An event's JSON data, as the event stream sends it (its kind is the SSE event name)."""
+    data = TypeAdapter(type(event)).dump_python(event, mode="json")
+    del data["kind"]
+    return data  # type: ignore[no-any-return]

@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..consensus.errors import DecodeError
+from ..consensus.errors import ApiError, DecodeError
 from ..consensus.hashes import from_display
 from ..node.node import Node
-from .errors import ApiError
 
 
 class RequestBody(BaseModel):

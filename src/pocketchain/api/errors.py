@@ -22,13 +22,13 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..chain.store import DiskFullError
-from ..consensus.errors import NotFound, PocketchainError, RejectError
-from ..p2p.peer import PeerError
+from ..consensus.errors import ApiError, NotFound, PocketchainError, RejectError
 
 log = logging.getLogger("pocketchain.api")
 
 # rejections that conflict with what the mempool or the chain already holds
 CONFLICT_CODES = {
+    "faucet-empty",
     "txn-mempool-conflict",
     "bad-txns-inputs-missingorspent",
     "txn-already-in-mempool",
@@ -67,16 +67,6 @@ WRITE_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
 ADMIN_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = WRITE_ERROR_RESPONSES | {
     status: {"model": ErrorBody} for status in (401, 403)
 }
-
-
-class ApiError(PocketchainError):
-    """A refusal of the HTTP layer itself, with its status and code."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
 
 
 def reject_status(code: str) -> int:
@@ -153,10 +143,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(_: Request, exc: NotFound) -> JSONResponse:
         return error_response(404, "not-found", str(exc))
-
-    @app.exception_handler(PeerError)
-    async def peer_refused(_: Request, exc: PeerError) -> JSONResponse:
-        return error_response(exc.status, exc.code, str(exc))
 
     @app.exception_handler(DiskFullError)
     async def disk_full(_: Request, exc: DiskFullError) -> JSONResponse:

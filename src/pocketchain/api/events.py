@@ -13,12 +13,13 @@ ends every stream with a comment saying so, so the shutdown does not wait for th
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from .errors import ApiError
+from .._results import Event, event_data
+from ..consensus.errors import ApiError
 
 EVENT_KINDS = frozenset({"block", "tx", "reorg", "peer"})
 DROPPED = "dropped: this client fell too far behind"
@@ -35,11 +36,11 @@ class Subscriber:
     def __init__(self, loop: asyncio.AbstractEventLoop, queue_size: int, client: str) -> None:
         self.loop = loop
         self.client = client
-        # events as (kind, data); a str ends the stream, saying why
-        self.queue: asyncio.Queue[tuple[str, dict[str, Any]] | str] = asyncio.Queue(queue_size)
+        # events; a str ends the stream, saying why
+        self.queue: asyncio.Queue[Event | str] = asyncio.Queue(queue_size)
         self.ended = False
 
-    def deliver(self, event: tuple[str, dict[str, Any]]) -> None:
+    def deliver(self, event: Event) -> None:
         if self.ended:
             return
         try:
@@ -76,11 +77,11 @@ class EventHub:
     def __len__(self) -> int:
         return len(self._subscribers)
 
-    def on_event(self, kind: str, data: dict[str, Any]) -> None:
+    def on_event(self, event: Event) -> None:
         """A node listener: any thread; never blocks and never raises."""
-        if kind not in EVENT_KINDS:
+        if event.kind not in EVENT_KINDS:
             return
-        self._on_each_loop(lambda subscriber: subscriber.deliver((kind, data)))
+        self._on_each_loop(lambda subscriber: subscriber.deliver(event))
 
     def subscribe(self, client: str) -> Subscriber:
         """A new subscriber on the running loop for `client` (its address); ApiError 429 when
@@ -160,7 +161,6 @@ def router(hub: EventHub) -> APIRouter:
             if isinstance(event, str):
                 yield ServerSentEvent(comment=event)
                 return
-            kind, data = event
-            yield ServerSentEvent(event=kind, data=data)
+            yield ServerSentEvent(event=event.kind, data=event_data(event))
 
     return router

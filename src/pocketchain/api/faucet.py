@@ -13,20 +13,19 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field, StrictStr
+from pydantic import Field, StrictStr
 from starlette.exceptions import HTTPException
 
-from .._results import Amount, Hash
+from .._results import FaucetPaid
 from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address
-from ..consensus.tx import COIN, Tx
+from ..consensus.tx import Tx
 from ..node import faucet
+from ..node.faucet import DEFAULT_AMOUNT, MAX_AMOUNT
 from ..node.node import Node
 from .common import RequestBody
-from .errors import ERROR_RESPONSES, ApiError, ErrorBody
+from .errors import ERROR_RESPONSES, ErrorBody
 
-DEFAULT_AMOUNT = 10 * COIN
-MAX_AMOUNT = 100 * COIN
 ADDRESS_WINDOW = 30.0  # seconds: one payout per address in that time
 CLIENT_PAYOUTS = 20  # payouts per client ...
 CLIENT_WINDOW = 600.0  # ... in that many seconds
@@ -40,11 +39,6 @@ class FaucetBody(RequestBody):
         description=f"base units (1 coin = 100,000,000), at most {MAX_AMOUNT}",
         json_schema_extra={"type": "integer", "minimum": 1, "maximum": MAX_AMOUNT},
     )
-
-
-class FaucetPaid(BaseModel):
-    txid: Hash
-    amount: Amount
 
 
 FAUCET_RESPONSES: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
@@ -147,15 +141,6 @@ class FaucetLimits:
         self.per_client.add(client)
 
 
-def checked_amount(value: object) -> int:
-    """A whole number of base units from 1 to MAX_AMOUNT (a JSON true is no number)."""
-    if type(value) is int and 0 < value <= MAX_AMOUNT:
-        return value
-    raise ApiError(
-        400, "bad-amount", f"amount must be a whole number of base units from 1 to {MAX_AMOUNT}"
-    )
-
-
 def router(node: Node) -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     limits = FaucetLimits()  # used on the writer thread only
@@ -170,7 +155,7 @@ def router(node: Node) -> APIRouter:
         """The node's mining wallet (its own key, which its coinbases pay when it mines
         without --mine-to) pays `amount` to `address` at the mempool's minimum fee rate; the
         transaction goes to the mempool and to peers like any other."""
-        amount = checked_amount(body.amount)
+        amount = faucet.checked_amount(body.amount)
         to = decode_address(node.params.hrp, body.address)  # 400 bad-address
         client = request.client.host if request.client else ""
 
@@ -180,10 +165,7 @@ def router(node: Node) -> APIRouter:
             limits.record(to, client)
             return tx
 
-        try:
-            tx = await node.acall(pay)
-        except faucet.FaucetEmptyError as exc:
-            raise ApiError(409, "faucet-empty", str(exc)) from None
+        tx = await node.acall(pay)  # faucet-empty (409) when the wallet cannot pay
         return FaucetPaid(txid=to_display(tx.txid), amount=amount)
 
     return router

@@ -25,6 +25,7 @@ from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .._results import BlockEvent, Event, RejectedEvent, ReorgEvent
 from ..node.node import Node
 
 disable_created_metrics()  # type: ignore[no-untyped-call]  # no `_created` series
@@ -100,15 +101,15 @@ class Metrics:
         )
         self.registry.register(_NodeState(node, subscribers))
 
-    def on_event(self, kind: str, data: dict[str, Any]) -> None:
+    def on_event(self, event: Event) -> None:
         """A node listener: runs on the node's writer (or a peer thread); never raises."""
         try:
-            if kind == "block":
-                self.blocks.inc(int(data.get("connected", 0)))
-            elif kind == "reorg":
+            if isinstance(event, BlockEvent):
+                self.blocks.inc(event.connected)
+            elif isinstance(event, ReorgEvent):
                 self.reorgs.inc()
-            elif kind == "rejected":
-                self.rejected.labels(str(data.get("kind")), str(data.get("code"))).inc()
+            elif isinstance(event, RejectedEvent):
+                self.rejected.labels(event.what, event.code).inc()
         except Exception:  # a metric must never break the writer
             return
 

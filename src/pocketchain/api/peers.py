@@ -7,9 +7,10 @@ from fastapi import APIRouter, Depends, Header, Query
 from pydantic import BaseModel, Field
 
 from .._results import Peer
+from ..consensus.errors import ApiError
 from ..node.node import Node
 from .common import HexBody, RequestBody, check_token
-from .errors import ADMIN_ERROR_RESPONSES, ERROR_RESPONSES, ApiError
+from .errors import ADMIN_ERROR_RESPONSES, ERROR_RESPONSES
 
 PeerKey = Annotated[str | None, Header(alias="X-Peer-Key", max_length=64)]
 HASH = r"^[0-9a-f]{64}$"

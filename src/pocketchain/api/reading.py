@@ -10,10 +10,11 @@ from fastapi import APIRouter, Path, Query
 
 from .. import _results as results
 from ..chain.chainstate import MAX_HEADERS
+from ..consensus.errors import ApiError
 from ..consensus.hashes import to_display
 from ..node.node import Node, parse_hash
 from . import models
-from .errors import ERROR_RESPONSES, ApiError
+from .errors import ERROR_RESPONSES
 
 MAX_RAW_BLOCKS = 64  # blocks a peer may fetch in one request
 MAX_LOCATOR = 101  # Core: MAX_LOCATOR_SZ

@@ -11,12 +11,13 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from .._results import PooledTransaction, TransactionStatus, TxFields, TxInput, TxOutput
 from ..consensus.block import Block
+from ..consensus.errors import ApiError
 from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address
 from ..consensus.tx import OutPoint, Tx, TxIn, TxOut
 from ..node.node import Node
 from .common import HexBody, decode_hex
-from .errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ApiError
+from .errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from .intake import TxIntake
 
 _HASH = re.compile(r"[0-9a-fA-F]{64}")  # _results.py documents both patterns

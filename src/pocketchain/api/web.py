@@ -14,9 +14,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from ..consensus.errors import ApiError
 from ..node.keyfiles import TOKEN_FILE
 from ..node.node import Node
-from .errors import ApiError
 
 WEB = Path(__file__).parent / "web"
 

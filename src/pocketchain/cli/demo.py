@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ..consensus.errors import PocketchainError
+from .._client import Client
+from ..consensus.errors import ApiError, PocketchainError
 from ..consensus.hashes import to_display
 from ..consensus.params import ChainParams
 from ..consensus.tx import COIN
 from ..wallet.amounts import coins_text
 from ..wallet.build import InsufficientFundsError
-from ..wallet.client import NodeClient, NodeRefusedError
 from ..wallet.mnemonic import new_mnemonic
 from ..wallet.send import pay, post
 from ..wallet.wallet import CHANGE, RECEIVE, Wallet
@@ -61,7 +61,7 @@ REQUEST_TIMEOUT = 10.0  # seconds: a busy node makes a wallet skip a turn, not h
 @dataclass
 class DemoWallet:
     name: str
-    client: NodeClient
+    client: Client
     wallet: Wallet
     needs_coins: bool = True  # until a payment or post goes through
     faucet_at: float = 0.0  # monotonic time from which it may ask the faucet
@@ -110,7 +110,7 @@ class Demo:
                         self._ask_faucet(w)
                 self._act(self._rng.choice(self._wallets))
         for w in self._wallets:
-            w.client.http.close()
+            w.client.close()
 
     def _act(self, actor: DemoWallet) -> None:
         try:
@@ -139,14 +139,14 @@ class Demo:
 
     def _ask_faucet(self, w: DemoWallet) -> None:
         try:
-            paid = w.client.request("POST", "/faucet", json={"address": w.address})
+            paid = w.client.faucet(w.address)
         except PocketchainError as exc:  # faucet-empty until coinbases mature, rate-limited...
-            limited = isinstance(exc, NodeRefusedError) and exc.status == 429
+            limited = isinstance(exc, ApiError) and exc.status == 429
             w.faucet_at = time.monotonic() + (FAUCET_WINDOW if limited else FAUCET_RETRY)
             self._skip(w, exc)
             return
         w.needs_coins, w.faucet_at = False, time.monotonic() + FAUCET_AGAIN
-        self._log(f"the faucet pays {w.name} {self._coins(paid['amount'])}: {paid['txid']}")
+        self._log(f"the faucet pays {w.name} {self._coins(paid.amount)}: {paid.txid}")
 
     def _skip(self, w: DemoWallet, why: Exception) -> None:
         if not self._stopping.is_set():  # the nodes going away is no news
@@ -162,8 +162,8 @@ class Demo:
     def _coins(self, units: int) -> str:
         return coins_text(units, self.params.hrp)
 
-    def _client(self, url: str) -> NodeClient:
-        return NodeClient(url, self.params.name, read_timeout=REQUEST_TIMEOUT)
+    def _client(self, url: str) -> Client:
+        return Client(url, timeout=REQUEST_TIMEOUT)
 
     def _fresh_wallet(self) -> Wallet:
         return Wallet(self.params, new_mnemonic())

@@ -13,7 +13,17 @@ from ..consensus.errors import PocketchainError
 from ..consensus.hashes import to_display
 from . import wallet_cmds
 from .errors import UserError
-from .options import DEFAULT_DATA_DIR, DEFAULT_NODE, DataDir, Network, NodeUrl, Token, params_of
+from .options import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_NODE,
+    DataDir,
+    Network,
+    NodeUrl,
+    Token,
+    connect,
+    local_token,
+    params_of,
+)
 
 app = typer.Typer(
     help="pocketchain: a small, real proof-of-work blockchain.",
@@ -145,6 +155,10 @@ def devnet(
 def mine_cmd(
     blocks: Annotated[int, typer.Option(min=1, max=1000, help="How many blocks.")] = 1,
     to: Annotated[str | None, typer.Option(help="Address paid (default: the node's key).")] = None,
+    max_txs: Annotated[
+        int | None,
+        typer.Option(min=0, help="The most transactions in each block, best-paying first."),
+    ] = None,
     node_url: NodeUrl = DEFAULT_NODE,
     network: Network = "devnet",
     data_dir: DataDir = DEFAULT_DATA_DIR,
@@ -154,18 +168,14 @@ def mine_cmd(
 
     A progress bar shows on a terminal. Example: pocketchain mine --blocks 101 --network regtest
     """
-    from ..wallet.client import NodeClient, local_token
     from .progress import progress_bar
 
     # MINE_STEP devnet blocks at the network's pace can take minutes
-    client = NodeClient(node_url, network, token or local_token(data_dir, network), 600.0)
-    client.check_network()
-    address = {"address": to} if to else {}
+    client = connect(node_url, network, token or local_token(data_dir, network), 600.0)
     done = 0
     with progress_bar("mining") as advance:
         while done < blocks:  # a few at a time, so that the bar moves
-            body = {"blocks": min(MINE_STEP, blocks - done)} | address
-            for block_hash in client.request("POST", "/mine", json=body)["hashes"]:
+            for block_hash in client.mine(min(MINE_STEP, blocks - done), to, max_txs):
                 typer.echo(block_hash)
                 done += 1
             advance(done, blocks)

@@ -18,13 +18,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .._client import Client
+from ..consensus.errors import PocketchainError
 from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address
 from ..consensus.params import ChainParams
 from ..wallet.amounts import coins_text, parse_amount
 from ..wallet.build import InsufficientFundsError
-from ..wallet.client import NodeClient, local_token
-from ..wallet.errors import WalletError
 from ..wallet.history import history
 from ..wallet.keystore import is_encrypted, load_wallet, save_wallet, wallet_exists, wallet_lock
 from ..wallet.mnemonic import check_mnemonic, new_mnemonic
@@ -32,7 +32,17 @@ from ..wallet.send import pay, post, post_data
 from ..wallet.sync import scan
 from ..wallet.wallet import RECEIVE, Wallet
 from .errors import UserError
-from .options import DEFAULT_DATA_DIR, DEFAULT_NODE, DataDir, Network, NodeUrl, Token, params_of
+from .options import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_NODE,
+    DataDir,
+    Network,
+    NodeUrl,
+    Token,
+    connect,
+    local_token,
+    params_of,
+)
 
 PASSPHRASE_ENV = "POCKETCHAIN_PASSPHRASE"
 
@@ -72,11 +82,9 @@ class Context:
         self.token = token
         self.passphrase: str | None = None
 
-    def client(self) -> NodeClient:
+    def client(self) -> Client:
         token = self.token or local_token(self.data_dir, self.params.name)
-        client = NodeClient(self.node_url, self.params.name, token)
-        client.check_network()
-        return client
+        return connect(self.node_url, self.params.name, token)
 
     def open(self) -> Wallet:
         """The wallet; a passphrase in the environment is used, and refused by an unencrypted
@@ -191,7 +199,7 @@ def import_(
         try:
             state = scan(wallet, ctx.client())
             typer.echo(f"found {len(state.addresses)} addresses in use on the chain", err=True)
-        except WalletError as exc:  # the node is not there, or of another network
+        except PocketchainError as exc:  # the node is not there, or of another network
             typer.echo(f"warning: not scanned for used addresses ({exc})", err=True)
         ctx.save(wallet)
     typer.echo(wallet.address(RECEIVE, 0))
@@ -308,13 +316,13 @@ def faucet(
 
     The coins are spendable once a block has them. Example: pocketchain wallet faucet 5
     """
-    body = {} if amount is None else {"amount": parse_amount(amount)}
+    units = None if amount is None else parse_amount(amount)
     ctx = Context(network, data_dir, wallet_file, node_url, token)
     wallet = ctx.open()
     to = wallet.address(RECEIVE, wallet.issued[RECEIVE] - 1)
-    paid = ctx.client().request("POST", "/faucet", json=body | {"address": to})
-    typer.echo(f"{ctx.coins(paid['amount'])} on the way to {to}", err=True)
-    typer.echo(paid["txid"])
+    paid = ctx.client().faucet(to, units)
+    typer.echo(f"{ctx.coins(paid.amount)} on the way to {to}", err=True)
+    typer.echo(paid.txid)
 
 
 # "-1" is an amount to refuse, not an unknown option

@@ -27,3 +27,15 @@ class DecodeError(RejectError):
 
 class NotFound(PocketchainError, LookupError):  # noqa: N818 (CONTRACT section 7's name)
     """An unknown block, transaction, height, address page or peer."""
+
+
+class ApiError(PocketchainError):
+    """A refusal with an HTTP status and a stable code: the API's own (a missing token, a wrong
+    media type, a rate limit...), or any a `Client` hears from a node that is not a rule's
+    RejectError or a NotFound."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message

@@ -14,8 +14,10 @@ looks at it every few thousand nonces and drops a chunk of any other job, so a c
 search within milliseconds and answers left over from an old job are recognised and ignored.
 
 Workers are started with "forkserver" (or "spawn"): forking a process that runs threads and an
-asyncio loop could copy a lock that some other thread holds at that instant. As with any such
-start method, a script that starts a pool at the top level needs `if __name__ == "__main__":`.
+asyncio loop could copy a lock that some other thread holds at that instant. Such a start method
+would run the program's main script again in each new process, which a script without
+`if __name__ == "__main__":` cannot stand (it would start a node there too); the workers need
+nothing of it, so it is kept from them (`_without_main_script`).
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import signal
+import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkServerContext, SpawnContext
@@ -33,6 +37,7 @@ from types import TracebackType
 from typing import Any
 
 from ..consensus.block import Block, BlockHeader
+from ..consensus.errors import PocketchainError
 from ..consensus.merkle import merkle_branch, root_from_branch
 from ..consensus.pow import compact_to_target
 from ..consensus.tx import Tx, coinbase_tx
@@ -53,7 +58,7 @@ Task = tuple[int, int, bytes, int, int, int]
 Answer = tuple[int, int, int, int | None]
 
 
-class MinerPoolError(RuntimeError):
+class MinerPoolError(PocketchainError, RuntimeError):
     """The pool is not running (not started, closed) or a worker died."""
 
 
@@ -87,8 +92,27 @@ def _worker_main(conn: Connection, current: Any, counts: Any, me: int) -> None:
 
 def _start_context() -> ForkServerContext | SpawnContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("forkserver")
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])  # each worker forks with this module loaded
+        return context
     return multiprocessing.get_context("spawn")
+
+
+@contextmanager
+def _without_main_script() -> Iterator[None]:
+    """While processes start, the main module shows no file or module name, so multiprocessing
+    does not run the program's script again in them (they need only this module)."""
+    main = sys.modules["__main__"]
+    spec, path = main.__spec__, getattr(main, "__file__", None)
+    main.__spec__ = None  # multiprocessing reads it, so it stays, as None
+    if path is not None:
+        del main.__file__
+    try:
+        yield
+    finally:
+        main.__spec__ = spec
+        if path is not None:
+            main.__file__ = path
 
 
 def extra_nonce_for(template_extra: bytes, rnd: int) -> bytes:
@@ -201,19 +225,8 @@ class MinerPool:
                 return
             self._started = True
             try:
-                for me in range(self.workers):
-                    parent, child = self._ctx.Pipe()
-                    proc = self._ctx.Process(
-                        target=_worker_main,
-                        args=(child, self._current, self._counts, me),
-                        name="pocketchain-miner",
-                        daemon=True,
-                    )
-                    proc.start()
-                    child.close()
-                    self._procs.append(proc)
-                    self._conns.append(parent)
-                    self._in_flight.append(0)
+                with _without_main_script():
+                    self._spawn_workers()
                 deadline = time.monotonic() + self.start_timeout
                 for conn in self._conns:
                     if not self._ready(conn, deadline):
@@ -222,6 +235,21 @@ class MinerPool:
                 self._closing = True
                 self._shutdown()
                 raise
+
+    def _spawn_workers(self) -> None:
+        for me in range(self.workers):
+            parent, child = self._ctx.Pipe()
+            proc = self._ctx.Process(
+                target=_worker_main,
+                args=(child, self._current, self._counts, me),
+                name="pocketchain-miner",
+                daemon=True,
+            )
+            proc.start()
+            child.close()
+            self._procs.append(proc)
+            self._conns.append(parent)
+            self._in_flight.append(0)
 
     @staticmethod
     def _ready(conn: Connection, deadline: float) -> bool:

@@ -20,6 +20,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+from .._results import BlockEvent, Event, RejectedEvent, ReorgEvent, TxEvent
 from ..chain.chainstate import Chainstate, ImportResult
 from ..chain.index import Entry
 from ..chain.lock import FileLock
@@ -88,7 +89,7 @@ class NodeCore:
         if restored:
             log.info("mempool: %d transactions restored", restored)
         self.miner = MinerPool(miners or default_miners())
-        self.listeners: list[Callable[[str, dict[str, Any]], None]] = []
+        self.listeners: list[Callable[[Event], None]] = []  # told of each event, any thread
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="writer")
         self._stale = threading.Event()  # cancels the nonce search of a stale template
         self._template_fees = 0  # fees of the template being mined
@@ -96,6 +97,7 @@ class NodeCore:
         self._mine_lock = threading.Lock()
         self._mining: threading.Thread | None = None
         self._mining_stop = threading.Event()
+        self._closed = False
         self._reload_pending = False  # the disk refused a write: read the chainstate again
         self._next_reload = 0.0
         self.network = PeerManager(self, public_url, peers or [])
@@ -157,10 +159,10 @@ class NodeCore:
         # a block the database rolled back is not there to read: its transactions stay out
         self._chain_moved([b for b in came if b], [b for b in gone if b])
 
-    def _emit(self, kind: str, data: dict[str, Any]) -> None:
-        """Tell every listener: `block`, `reorg`, `tx`, `peer` or `rejected` (from any thread)."""
+    def publish(self, event: Event) -> None:
+        """Tell every listener (the event stream, the metrics, the peers): from any thread."""
         for listener in list(self.listeners):
-            listener(kind, data)
+            listener(event)
 
     # -- writer-side operations: call these through `call` ------------------------------------
 
@@ -170,11 +172,11 @@ class NodeCore:
         try:
             result = self.chain.process_block(block, requested=requested)
         except RejectError as exc:
-            self._emit("rejected", {"kind": "block", "code": exc.code})
+            self.publish(RejectedEvent(what="block", code=exc.code))
             raise
         self._chain_moved(result.connected, result.disconnected)
         if result.error is not None:
-            self._emit("rejected", {"kind": "block", "code": result.error.code})
+            self.publish(RejectedEvent(what="block", code=result.error.code))
             raise result.error
         return result
 
@@ -216,33 +218,31 @@ class NodeCore:
         self.pool.reorg(connected, disconnected, self.chain.coins, self.chain.height)
         self._stale.set()
         if disconnected:
-            self._emit(
-                "reorg",
-                {
-                    "disconnected": [b.header.hash_hex for b in disconnected],
-                    "connected": [b.header.hash_hex for b in connected],
-                },
+            self.publish(
+                ReorgEvent(
+                    disconnected=tuple(b.header.hash_hex for b in disconnected),
+                    connected=tuple(b.header.hash_hex for b in connected),
+                )
             )
             for tx in (tx for block in disconnected for tx in block.txs[1:]):
                 if tx.txid in self.pool:  # back from the losing branch: tell peers again
-                    self._emit("tx", {"txid": to_display(tx.txid)})
+                    self.publish(TxEvent(txid=to_display(tx.txid)))
         tip = self.chain.tip
-        self._emit(
-            "block",
-            {"hash": tip.header.hash_hex, "height": tip.height, "connected": len(connected)},
+        self.publish(
+            BlockEvent(hash=tip.header.hash_hex, height=tip.height, connected=len(connected))
         )
 
     def accept_tx(self, tx: Tx) -> MempoolEntry:
         try:
             entry = self.pool.accept(tx, self.chain.coins, self.chain.height)
         except RejectError as exc:
-            self._emit("rejected", {"kind": "tx", "code": exc.code})
+            self.publish(RejectedEvent(what="tx", code=exc.code))
             raise
         self.chain.sig_cache.add([tx.txid])  # its block will not check the signatures again
         self._new_fees += entry.fee
         if self._new_fees > self._template_fees:
             self._stale.set()  # a template with them would pay twice as much: start again
-        self._emit("tx", {"txid": to_display(tx.txid)})
+        self.publish(TxEvent(txid=to_display(tx.txid)))
         return entry
 
     def accept_txs(self, txs: list[Tx]) -> list[RejectError | None]:
@@ -345,7 +345,11 @@ class NodeCore:
     # -- shutting down ------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Stop mining and peers, save the mempool, stop the workers and close the database."""
+        """Stop mining and peers, save the mempool, stop the workers and close the database;
+        a second call does nothing."""
+        if self._closed:
+            return
+        self._closed = True
         self.stop_mining()
         self.network.stop()
         try:

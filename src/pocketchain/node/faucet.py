@@ -9,21 +9,35 @@ writer like everything that reads the chain and the mempool: two payouts never p
 from collections.abc import Iterator
 
 from ..consensus.connect import Coin, is_mature
-from ..consensus.errors import PocketchainError
-from ..consensus.tx import TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
-from .node import Node
+from ..consensus.errors import RejectError
+from ..consensus.tx import COIN, TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
+from .core import NodeCore as Node  # the writer's state: a payout runs on the writer
 
 PAGE = 100  # coins read from the store at a time
 
 
-class FaucetEmptyError(PocketchainError):
-    """The mining wallet's spendable coins do not cover a payout and its fee."""
+DEFAULT_AMOUNT = 10 * COIN
+MAX_AMOUNT = 100 * COIN
+
+
+class FaucetEmptyError(RejectError):
+    """The mining wallet's spendable coins do not cover a payout and its fee (409)."""
 
     def __init__(self, spendable: int, amount: int) -> None:
         super().__init__(
+            "faucet-empty",
             f"the faucet has {spendable} base units spendable, not enough for {amount} and the"
-            " fee; mine some blocks first"
+            " fee; mine some blocks first",
         )
+
+
+def checked_amount(value: object) -> int:
+    """A whole number of base units from 1 to MAX_AMOUNT (a JSON true is no number)."""
+    if type(value) is int and 0 < value <= MAX_AMOUNT:
+        return value
+    raise RejectError(
+        "bad-amount", f"amount must be a whole number of base units from 1 to {MAX_AMOUNT}"
+    )
 
 
 def spendable_coins(node: Node, kh: bytes) -> Iterator[tuple[OutPoint, Coin]]:

@@ -21,6 +21,7 @@ from .._results import (
     Block,
     BlockSummary,
     ChainTip,
+    FaucetPaid,
     FeeRates,
     Found,
     Mempool,
@@ -39,7 +40,7 @@ from ..consensus.keys import decode_address
 from ..consensus.params import ChainParams, get_params
 from ..consensus.pow import compact_to_target
 from ..consensus.tx import Tx
-from . import queries
+from . import faucet, queries
 from .core import NodeCore
 
 MINE_NETWORKS = ("regtest", "devnet")  # mining on demand; `main` mines only continuously
@@ -214,6 +215,15 @@ class Node(NodeCore):
     def reconsider(self, block_hash: str) -> None:
         """Forget that a block and its family were invalid (Core: reconsiderblock)."""
         self.call(self.reconsider_block, parse_hash(block_hash))
+
+    def faucet(self, address: str, amount: int = faucet.DEFAULT_AMOUNT) -> FaucetPaid:
+        """(regtest, devnet) The node's mining wallet pays `amount` to `address`, at the
+        mempool's minimum fee rate; `faucet-empty` until its coinbases mature."""
+        if self.params.name not in MINE_NETWORKS:
+            raise RejectError("bad-network", "the faucet is for regtest and devnet")
+        checked, to = faucet.checked_amount(amount), self._key_hash(address)
+        tx = self.call(faucet.pay, self, to, checked)
+        return FaucetPaid(txid=to_display(tx.txid), amount=checked)
 
     # -- addresses, posts, peers ----------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 
 from ..consensus.block import HEADER_SIZE
+from ..consensus.errors import PocketchainError
 from ..consensus.hashes import to_display
 from .peer import Peer, PeerError
 
@@ -12,7 +13,7 @@ TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 MAX_BLOCKS_PER_REQUEST = 16
 
 
-class ProtocolError(Exception):
+class ProtocolError(PocketchainError):
     """A peer answered with something that is not what the API promises (garbage)."""
 
 

@@ -17,6 +17,7 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Coroutine
 from typing import Any
 
+from .._results import BlockEvent, Event, PeerChange, PeerEvent, TxEvent
 from ..consensus.block import Block
 from ..consensus.errors import DecodeError, RejectError
 from ..consensus.hashes import from_display, to_display
@@ -164,8 +165,8 @@ class PeerManager:
         with self._lock:
             return not any(p.connected(now) and p.chainwork > work for p in self.peers.values())
 
-    def _emit(self, event: str, peer: Peer) -> None:
-        self.node._emit("peer", {"event": event} | peer.view(time.time()))
+    def _emit(self, event: PeerChange, peer: Peer) -> None:
+        self.node.publish(PeerEvent(event=event, **peer.view(time.time())))
 
     # -- what we say of ourselves -----------------------------------------------------------------
 
@@ -434,14 +435,14 @@ class PeerManager:
 
     # -- announcing -------------------------------------------------------------------------------
 
-    def _on_event(self, kind: str, data: dict[str, Any]) -> None:
+    def _on_event(self, event: Event) -> None:
         """A node event (any thread): new tips and transactions go out to peers."""
         if not self.peers or self._loop is None:
             return
-        if kind == "block":
+        if isinstance(event, BlockEvent):
             self._soon(self._wake_all)
-        elif kind == "tx":
-            self._new_txs.append(from_display(data["txid"]))
+        elif isinstance(event, TxEvent):
+            self._new_txs.append(from_display(event.txid))
             if not self._flush_scheduled:
                 self._flush_scheduled = True
                 self._soon(self._flush_soon)

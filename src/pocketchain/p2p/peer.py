@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..consensus.errors import PocketchainError
+from ..consensus.errors import ApiError
 
 BAN_THRESHOLD = 100  # Core: DISCOURAGEMENT_THRESHOLD
 BAN_SECONDS = 600
@@ -33,13 +33,8 @@ NOT_PUNISHED = {
 }
 
 
-class PeerError(PocketchainError):
+class PeerError(ApiError):
     """A peer operation refused with an HTTP status and a stable code."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
 
 
 def normalize_url(text: str) -> str:

@@ -7,12 +7,12 @@ the payer of what came in (the address of its first input's key), the payee of w
 """
 
 from dataclasses import dataclass
-from typing import Any
 
+from .._results import AddressTx, CoinbaseInput, TransactionStatus
 from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address, encode_address, key_hash
 from ..consensus.tx import Tx
-from .client import NodeClient
+from .chain import Chain
 from .sync import PAGE, WalletState
 from .wallet import Wallet
 
@@ -41,18 +41,17 @@ class _Flow:
     sent: int = 0
 
 
-def history(wallet: Wallet, client: NodeClient, state: WalletState, limit: int) -> list[Entry]:
+def history(wallet: Wallet, node: Chain, state: WalletState, limit: int) -> list[Entry]:
     flows: dict[str, _Flow] = {}
     for address in state.addresses:
-        for row in _address_txs(client, address):
+        for row in _address_txs(node, address):
             flow = flows.setdefault(
-                row["txid"],
-                _Flow(row["time"], row["height"], row["position"], row["confirmations"]),
+                row.txid, _Flow(row.time, row.height, row.position, row.confirmations)
             )
-            flow.received += row["received"]
-            flow.sent += row["sent"]
+            flow.received += row.received
+            flow.sent += row.sent
     entries = [
-        _entry(wallet, client.request("GET", f"/txs/{txid}"), flow)
+        _entry(wallet, node.tx(txid), flow)
         for txid, flow in sorted(flows.items(), key=lambda item: _newest(item[1]))[:limit]
     ]
     for sent in wallet.sent:  # the wallet's own that the chain no longer has
@@ -62,13 +61,10 @@ def history(wallet: Wallet, client: NodeClient, state: WalletState, limit: int) 
     return sorted(entries, key=_newest)[:limit]
 
 
-def _address_txs(client: NodeClient, address: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+def _address_txs(node: Chain, address: str) -> list[AddressTx]:
+    rows: list[AddressTx] = []
     while True:
-        params: dict[str, Any] = {"limit": PAGE}
-        if rows:
-            params["before"] = rows[-1]["txid"]
-        page = client.request("GET", f"/addresses/{address}/txs", params=params)
+        page = node.address_txs(address, rows[-1].txid if rows else None, PAGE)
         rows += page
         if len(page) < PAGE:
             return rows
@@ -79,33 +75,31 @@ def _newest(row: "_Flow | Entry") -> tuple[bool, int, int, int]:
     return row.height is not None, -(row.height or 0), -(row.position or 0), -row.time
 
 
-def _entry(wallet: Wallet, tx: dict[str, Any], flow: _Flow) -> Entry:
+def _entry(wallet: Wallet, tx: TransactionStatus, flow: _Flow) -> Entry:
     hrp = wallet.params.hrp
-    first = tx["inputs"][0]
-    outside = [
-        o["address"] for o in tx["outputs"] if not wallet.owns(decode_address(hrp, o["address"]))
-    ]
-    if "coinbase" in first:
+    first = tx.inputs[0]
+    outside = [o.address for o in tx.outputs if not wallet.owns(decode_address(hrp, o.address))]
+    if isinstance(first, CoinbaseInput):
         direction, counterparty = "mined", "coinbase"
     elif flow.sent == 0:
         direction = "received"
-        counterparty = encode_address(hrp, key_hash(bytes.fromhex(first["pubkey"])))
+        counterparty = encode_address(hrp, key_hash(bytes.fromhex(first.pubkey)))
     elif outside:
         direction, counterparty = "sent", outside[0]
     else:  # every output came back: a payment to oneself, or a post
-        direction = "post" if tx["data"] else "self"
-        counterparty = tx["outputs"][0]["address"]
+        direction = "post" if tx.data else "self"
+        counterparty = tx.outputs[0].address
     return Entry(
-        txid=tx["txid"],
+        txid=tx.txid,
         time=flow.time,
         height=flow.height,
         position=flow.position,
         confirmations=flow.confirmations,
-        status=tx["status"],
+        status=tx.status,
         direction=direction,
         amount=flow.received - flow.sent,
         counterparty=counterparty,
-        text=tx["data"],
+        text=tx.data,
     )
 
 

@@ -93,6 +93,12 @@ def wallet_exists(path: Path) -> bool:
     return path.exists()
 
 
+def wallet_network(path: Path) -> str:
+    """The network the wallet at `path` is of; WalletError if no wallet is there."""
+    network: str = _read_document(path)["network"]
+    return network
+
+
 def is_encrypted(path: Path) -> bool:
     """Whether the wallet at `path` needs a passphrase; WalletError if no wallet is there."""
     encrypted: bool = _read_document(path)["encrypted"]

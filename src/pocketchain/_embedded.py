@@ -1,0 +1,85 @@
+"""`pocketchain.Node`: a whole node inside the caller's process, serving HTTP when asked.
+
+It is the node `pocketchain node` runs (the same store, mempool, miner processes and peers) with
+the front door of node/node.py; given `port=` it also serves the HTTP API and the web UI of
+CONTRACT section 4 on a thread of its own, and can then join peers.
+"""
+
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .api.server import Server, listen, server
+from .consensus.params import ChainParams
+from .node import node
+
+SERVER_START = 30.0  # seconds for the HTTP server to be up, at most
+
+
+class Node(node.Node):
+    """A node of `network` (`regtest`, `devnet`, `main`, or its parameters) in this process.
+
+        with pocketchain.Node() as chain:     # regtest, in a temporary directory
+            chain.mine(101)
+            print(chain.status().height)
+
+    `data_dir` keeps its data across runs (`None`: a temporary directory, removed when the node
+    closes); `db` is a `sqlite:///` or `postgresql://` URL, as the command's `--db`. With
+    `port=` (0: any free one; `url` says which) it serves the HTTP API and the web UI on `host`
+    and joins `peers`, base URLs of other nodes. `miners` worker processes search nonces when
+    it mines (default: one per core but one), started the first time it does.
+
+    Every method may be called from any thread: reads and changes run one at a time on the
+    node's writer thread, and `status()` never waits for it. Close it (or leave the `with`)
+    to stop mining, save the mempool and release the store, which one node holds at a time.
+    """
+
+    def __init__(
+        self,
+        network: str | ChainParams = "regtest",
+        data_dir: Path | str | None = None,
+        db: str | None = None,
+        peers: Sequence[str] = (),
+        port: int | None = None,
+        *,
+        host: str = "127.0.0.1",
+        miners: int | None = None,
+    ) -> None:
+        if peers and port is None:
+            raise ValueError("a node joins peers only when it serves them: give port=")
+        sock = listen(host, port) if port is not None else None
+        self.url: str | None = None
+        if sock is not None:
+            self.url = f"http://{host}:{sock.getsockname()[1]}"
+        try:
+            super().__init__(network, data_dir, db, peers, miners=miners, public_url=self.url)
+        except BaseException:
+            if sock is not None:
+                sock.close()
+            raise
+        self._server: Server | None = None
+        self._serving: threading.Thread | None = None
+        if sock is not None:
+            self._serve(host, sock.getsockname()[1], sock)
+
+    def _serve(self, host: str, port: int, sock: object) -> None:
+        self._server = server(self, host, port)
+        self._serving = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name="http", daemon=True
+        )
+        self._serving.start()
+        deadline = time.monotonic() + SERVER_START
+        while not self._server.started and self._serving.is_alive():
+            if time.monotonic() > deadline:
+                self.close()
+                raise RuntimeError(f"the HTTP server did not start in {SERVER_START:g} s")
+            time.sleep(0.01)
+
+    def close(self) -> None:
+        """Stop serving, then everything the node runs, and release its store."""
+        if self._server is not None and self._serving is not None:
+            self._server.should_exit = True
+            self._serving.join()
+            self._server = None
+        super().close()
