@@ -21,7 +21,7 @@ __version__ = "0.1.0"
 
 from ._client import AsyncClient, Client, Unreachable
 from ._embedded import Node
-from ._ledger import coins, verify_proof
+from ._ledger import coins, verify_headers, verify_proof
 from ._results import (
     AddressSummary,
     AddressTx,
@@ -96,5 +96,6 @@ __all__ = [
     "Wallet",
     "__version__",
     "coins",
+    "verify_headers",
     "verify_proof",
 ]

@@ -158,6 +158,14 @@ def peers() -> Call[tuple[Peer, ...]]:
     return Call("GET", "/peers", _many(Peer))
 
 
+def connect(url: str) -> Call[Peer]:
+    return Call("POST", "/peers", _one(Peer), body={"url": url}, admin=True)
+
+
+def disconnect(url: str) -> Call[None]:
+    return Call("DELETE", "/peers", lambda _: None, {"url": url}, admin=True)
+
+
 def error_of(response: httpx.Response) -> PocketchainError:
     """The error a node's refusal means, as a `Node` would have raised it."""
     try:

@@ -167,6 +167,12 @@ class Client(_Base):
     def peers(self) -> tuple[Peer, ...]:
         return self._run(calls.peers())
 
+    def connect(self, url: str) -> Peer:
+        return self._run(calls.connect(url))
+
+    def disconnect(self, url: str) -> None:
+        self._run(calls.disconnect(url))
+
     def events(self) -> Iterator[Event]:
         """The node's events as they happen, until the stream ends (or the loop stops)."""
         parser = EventStream()
@@ -280,6 +286,12 @@ class AsyncClient(_Base):
 
     async def peers(self) -> tuple[Peer, ...]:
         return await self._run(calls.peers())
+
+    async def connect(self, url: str) -> Peer:
+        return await self._run(calls.connect(url))
+
+    async def disconnect(self, url: str) -> None:
+        await self._run(calls.disconnect(url))
 
     async def events(self) -> AsyncIterator[Event]:
         """The node's events as they happen, until the stream ends."""

@@ -3,8 +3,11 @@
 `verify_proof` takes a transaction's merkle proof and the header of its block (from anywhere:
 the node, a peer, a file kept for years) and answers only from hashes: the branch leads from the
 txid to the header's merkle root, the header hashes to the block the proof names, and that hash
-meets the header's own target, so the proof cost the work of a block.
+meets the header's own target, so the proof cost the work of a block. `verify_headers` checks
+the headers mined on top of it: each one's work, and each one building on the one before.
 """
+
+from collections.abc import Sequence
 
 from ._results import Proof
 from .consensus.block import HEADER_SIZE, BlockHeader
@@ -25,20 +28,43 @@ def coins(text: str) -> int:
         raise ValueError(str(exc)) from None
 
 
+def verify_headers(headers: Sequence[bytes | str]) -> bool:
+    """True only when each header (80 bytes, or their hex) meets the target its own bits set and
+    builds on the one before it: the work done on top of the first."""
+    previous: BlockHeader | None = None
+    for header in headers:
+        parsed = _header(header)
+        if parsed is None or not _meets_target(parsed):
+            return False
+        if previous is not None and parsed.prev != previous.hash:
+            return False
+        previous = parsed
+    return True
+
+
+def _header(header: bytes | str) -> BlockHeader | None:
+    try:
+        raw = header if isinstance(header, bytes) else bytes.fromhex(header)
+        return BlockHeader.parse(raw) if len(raw) == HEADER_SIZE else None
+    except (ValueError, DecodeError):
+        return None
+
+
+def _meets_target(header: BlockHeader) -> bool:
+    target, negative, overflow = compact_to_target(header.bits)
+    return not (negative or overflow) and int.from_bytes(header.hash, "little") <= target
+
+
 def verify_proof(proof: Proof, header: bytes | str) -> bool:
     """True only when `proof`'s merkle branch leads from its txid to the merkle root of
     `header` (the block's 80 bytes, or their hex), `header` hashes to `proof.block`, and that
     hash meets the target the header's own bits set."""
+    parsed = _header(header)
     try:
-        raw = header if isinstance(header, bytes) else bytes.fromhex(header)
-        parsed = BlockHeader.parse(raw) if len(raw) == HEADER_SIZE else None
         txid, block = from_display(proof.txid), from_display(proof.block)
         branch = [from_display(h) for h in proof.branch]
-    except (ValueError, DecodeError):
+    except ValueError:
         return False
-    if parsed is None or parsed.hash != block or proof.index < 0:
-        return False
-    target, negative, overflow = compact_to_target(parsed.bits)
-    if negative or overflow or int.from_bytes(parsed.hash, "little") > target:
+    if parsed is None or parsed.hash != block or proof.index < 0 or not _meets_target(parsed):
         return False
     return root_from_branch(txid, branch, proof.index) == parsed.merkle_root

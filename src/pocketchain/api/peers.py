@@ -7,7 +7,6 @@ from fastapi import APIRouter, Depends, Header, Query
 from pydantic import BaseModel, Field
 
 from .._results import Peer
-from ..consensus.errors import ApiError
 from ..node.node import Node
 from .common import HexBody, RequestBody, check_token
 from .errors import ADMIN_ERROR_RESPONSES, ERROR_RESPONSES
@@ -68,14 +67,13 @@ def router(node: Node) -> APIRouter:
         responses=ADMIN_ERROR_RESPONSES,
     )
     def post_peer(body: PeerUrl) -> Peer:
-        return Peer(**network.connect(body.url))
+        return node.connect(body.url)
 
     @router.delete(
         "/peers", dependencies=[Depends(check_token(node))], responses=ADMIN_ERROR_RESPONSES
     )
     def delete_peer(url: Annotated[str, Query(max_length=300)]) -> PeerUrl:
-        if not network.remove(url):
-            raise ApiError(404, "not-found", f"no peer {url}")
+        node.disconnect(url)
         return PeerUrl(url=url)
 
     @router.post("/peers/hello", responses=ERROR_RESPONSES | ADMIN_ERROR_RESPONSES)

@@ -251,6 +251,16 @@ class Node(NodeCore):
         """The peers this node knows, and how they are doing."""
         return tuple(Peer(**view) for view in self.network.views())
 
+    def connect(self, url: str) -> Peer:
+        """Shake hands with the node at `url` (both sides learn of each other) and sync from it;
+        a node needs a public URL (it serves HTTP) to have peers."""
+        return Peer(**self.network.connect(url))
+
+    def disconnect(self, url: str) -> None:
+        """Forget a peer; NotFound when it is not one."""
+        if not self.network.remove(url):
+            raise NotFound(f"no peer {url}")
+
     def _key_hash(self, address: str) -> bytes:
         return decode_address(self.params.hrp, address)  # RejectError bad-address
 

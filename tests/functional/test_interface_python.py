@@ -1,0 +1,136 @@
+"""interface_python: the public Python API (CONTRACT section 7). A node in this process serving HTTP
+on a free port; the same questions asked of it directly and through `Client` (and
+`AsyncClient`) get equal answers, and equal errors."""
+
+import asyncio
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+import aio
+import pocketchain
+from pocketchain import Client, Node, Wallet
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A regtest node with blocks, a payment, a post and a transaction still in the mempool."""
+    with Node(port=0, miners=1) as node:
+        alice, bob = Wallet.create(None), Wallet.create(None)
+        node.mine(101, to=alice.address)
+        paid = alice.send(node, bob.address, pocketchain.coins("2.5"))
+        posted = alice.post(node, "hello from python")
+        node.mine(1)
+        pending = alice.send(node, bob.address, pocketchain.COIN)
+        yield {"node": node, "alice": alice, "bob": bob, "paid": paid, "posted": posted,
+               "pending": pending}  # fmt: skip
+
+
+def questions(c: dict[str, Any]) -> dict[str, Callable[[Any], Any]]:
+    """Each method of CONTRACT section 7 with arguments that name things on `c`'s chain."""
+    tip = c["node"].status().tip
+    return {
+        "block by hash": lambda x: x.block(tip),
+        "block by height": lambda x: x.block(3),
+        "blocks": lambda x: x.blocks(start=50, limit=5),
+        "tx confirmed": lambda x: x.tx(c["paid"]),
+        "tx pending": lambda x: x.tx(c["pending"]),
+        "proof": lambda x: x.proof(c["paid"]),
+        "mempool": lambda x: x.mempool(),
+        "address": lambda x: x.address(c["bob"].address),
+        "utxos": lambda x: x.utxos(c["alice"].address, limit=5),
+        "address txs": lambda x: x.address_txs(c["bob"].address),
+        "posts": lambda x: x.posts(),
+        "tips": lambda x: x.tips(),
+        "peers": lambda x: x.peers(),
+        "search": lambda x: x.search("3"),
+        "fees": lambda x: x.fees(),
+        "raw block": lambda x: x.raw_block(tip),
+    }
+
+
+def test_node_and_client_give_equal_answers(chain: dict[str, Any]) -> None:
+    node: Node = chain["node"]
+    assert node.url is not None
+    with Client(node.url) as client:
+        for what, ask in questions(chain).items():
+            assert ask(node) == ask(client), what
+        mine = {k: v for k, v in vars(node.status()).items() if k != "hashrate"}
+        theirs = {k: v for k, v in vars(client.status()).items() if k != "hashrate"}
+        assert mine == theirs
+
+
+@pytest.mark.parametrize("side", ["node", "client"])
+def test_errors_are_the_same_on_both_sides(chain: dict[str, Any], side: str) -> None:
+    node: Node = chain["node"]
+    assert node.url is not None
+    with Client(node.url) as client:
+        target: Any = node if side == "node" else client
+        with pytest.raises(pocketchain.NotFound):
+            target.tx("00" * 32)
+        with pytest.raises(pocketchain.NotFound):
+            target.block(10**6)
+        for call, code in (
+            (lambda: target.submit("00"), "decode-failed"),
+            (lambda: target.block("zz"), "bad-hash"),
+            (lambda: target.address("pcrt1nope"), "bad-address"),
+        ):
+            with pytest.raises(pocketchain.RejectError) as refused:
+                call()
+            assert refused.value.code == code
+        raw = node.tx(chain["paid"]).hex  # confirmed: its coins are spent
+        with pytest.raises(pocketchain.RejectError) as refused:
+            target.submit(raw)
+        assert refused.value.code in {"txn-already-known", "bad-txns-inputs-missingorspent"}
+
+
+def test_a_wallet_works_the_same_through_a_client(chain: dict[str, Any]) -> None:
+    node: Node = chain["node"]
+    assert node.url is not None
+    bob: Wallet = chain["bob"]
+    with Client(node.url) as client:
+        assert bob.balance(node) == bob.balance(client)
+        assert bob.history(node) == bob.history(client)
+
+
+def test_the_async_client_answers_and_follows_events(chain: dict[str, Any]) -> None:
+    node: Node = chain["node"]
+    url = node.url
+    assert url is not None
+
+    async def scenario() -> tuple[Any, set[str], set[str]]:
+        async with pocketchain.AsyncClient(url, token=node.token) as client:
+            status = await client.status()
+            seen: set[str] = set()
+
+            async def follow() -> None:
+                async for event in client.events():
+                    if isinstance(event, pocketchain.BlockEvent):
+                        seen.add(event.hash)
+
+            following = asyncio.create_task(follow())
+            mined: set[str] = set()
+            for _ in range(50):  # until the stream, open by then, shows a block mined after
+                mined |= set(await client.mine(1))
+                await asyncio.sleep(0)
+                if seen & mined:
+                    break
+                await asyncio.wait([following], timeout=0.2)
+            following.cancel()
+            return status, seen, mined
+
+    status, seen, mined = aio.run(scenario())
+    assert status.network == "regtest"
+    assert seen & mined, "no block event came for the blocks mined"
+
+
+def test_all_is_the_documented_surface() -> None:
+    for name in pocketchain.__all__:
+        assert hasattr(pocketchain, name), name
+    assert {"Node", "Client", "AsyncClient", "Wallet", "verify_proof", "coins", "COIN"} <= set(
+        pocketchain.__all__
+    )
+    assert pocketchain.coins("1.5") == 150_000_000
+    with pytest.raises(ValueError):
+        pocketchain.coins("1.5.0")
