@@ -25,7 +25,7 @@ prev = REGTEST.genesis
 for height in range(1, {blocks} + 1):
     txs = tuple(_funded_txs(node.chain, TXS, height)[0])
     prev = _block_on(prev, height, txs)
-    node.call(node.submit_block, prev)
+    node.call(node.accept_block, prev, False)
 assert node.chain.height == {blocks}
 rss_kb = int(next(l for l in open("/proc/self/status") if l.startswith("VmRSS")).split()[1])
 print(rss_kb // 1024, len(node.chain.coins), node.chain.coins.max_size)

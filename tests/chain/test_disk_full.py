@@ -66,19 +66,19 @@ def test_the_node_reads_its_chainstate_again_and_takes_blocks_once_there_is_room
     node = Node(REGTEST, tmp_path, miners=1)
     try:
         for _ in range(3):
-            node.call(node.submit_block, make_block(node.chain.tip))
+            node.call(node.accept_block, make_block(node.chain.tip))
         fill(node.store)  # type: ignore[arg-type]
         taken, refused = until_full(
-            lambda b: node.call(node.submit_block, b), lambda: node.chain.tip
+            lambda b: node.call(node.accept_block, b, False), lambda: node.chain.tip
         )
         assert node.store.get_block(refused.hash) is None  # its first write failed: nothing
         assert refused.hash not in node.chain.entries  # and memory holds what the database does
         assert node.chain.tip.hash == Chainstate(REGTEST, node.store).tip.hash
         assert node.chain.height == 3 + taken
         with pytest.raises(DiskFullError):  # still full: refused again, not taken as a duplicate
-            node.call(node.submit_block, refused)
+            node.call(node.accept_block, refused)
         make_room(node.store)  # type: ignore[arg-type]
-        assert node.call(node.submit_block, refused).status in ("accepted", "duplicate")
+        assert node.call(node.accept_block, refused).status in ("accepted", "duplicate")
         assert node.chain.tip.hash == refused.hash
         assert node.chain.height == 3 + taken + 1
         assert node.store.get_meta("tip") == refused.hash
@@ -96,12 +96,12 @@ def test_a_sync_batch_the_disk_refuses_leaves_nothing_connected(tmp_path: Path) 
             batch.append(block)
         fill(node.store)  # type: ignore[arg-type]
         with pytest.raises(DiskFullError):  # one transaction for the batch: all of it goes
-            node.call(node.submit_blocks, batch)
+            node.call(node.accept_blocks, batch)
         assert node.chain.tip is not tip and node.chain.tip.hash == tip.hash  # read again
         assert node.chain.height == 0 and batch[0].hash not in node.chain.entries
         assert node.chain.coins.get(OutPoint(batch[0].txs[0].txid, 0)) is None
         make_room(node.store)  # type: ignore[arg-type]
-        assert node.call(node.submit_blocks, batch) is None
+        assert node.call(node.accept_blocks, batch) is None
         assert node.chain.tip.hash == batch[-1].hash
         chain.store.close()
     finally:

@@ -134,3 +134,10 @@ def test_all_is_the_documented_surface() -> None:
     assert pocketchain.coins("1.5") == 150_000_000
     with pytest.raises(ValueError):
         pocketchain.coins("1.5.0")
+
+
+def test_a_call_made_on_the_writer_runs_there_at_once() -> None:
+    """Node.call from code the writer already runs (a hook, a nested call) must not deadlock."""
+    with Node(miners=1) as node:
+        mined = node.call(lambda: node.mine(2))  # mine() itself goes through the writer
+        assert node.status().height == 2 and node.status().tip == mined[-1]

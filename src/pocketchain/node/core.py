@@ -91,6 +91,7 @@ class NodeCore:
         self.miner = MinerPool(miners or default_miners())
         self.listeners: list[Callable[[Event], None]] = []  # told of each event, any thread
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="writer")
+        self._writer_ident = self._writer.submit(threading.get_ident).result()
         self._stale = threading.Event()  # cancels the nonce search of a stale template
         self._template_fees = 0  # fees of the template being mined
         self._new_fees = 0  # fees of transactions that arrived since
@@ -110,7 +111,10 @@ class NodeCore:
     # -- the writer ---------------------------------------------------------------------------
 
     def call(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run `fn(*args)` on the writer thread and wait for its result (or exception)."""
+        """Run `fn(*args)` on the writer thread and wait for its result (or exception); on the
+        writer thread itself (a call inside a call), run it at once rather than wait forever."""
+        if threading.get_ident() == self._writer_ident:
+            return fn(*args)
         return self._writer.submit(self._on_writer, fn, *args).result()
 
     def acall(self, fn: Callable[..., T], *args: Any) -> "asyncio.Future[T]":
