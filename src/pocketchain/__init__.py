@@ -17,8 +17,6 @@ Every error raised on purpose is a `PocketchainError`: a rule's `RejectError` wi
 `code`, `NotFound`, `ApiError` (a refusal with an HTTP status), `Unreachable`.
 """
 
-__version__ = "0.1.0"
-
 from ._client import AsyncClient, Client, Unreachable
 from ._embedded import Node
 from ._ledger import coins, verify_headers, verify_proof
@@ -50,6 +48,7 @@ from ._results import (
     TxOutput,
     Utxo,
 )
+from ._version import __version__
 from ._wallet import Balance, HistoryEntry, Wallet
 from .consensus.errors import ApiError, DecodeError, NotFound, PocketchainError, RejectError
 from .consensus.tx import COIN

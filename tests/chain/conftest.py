@@ -1,4 +1,5 @@
-"""Chainstates on real stores: every chain test runs on SQLite and on a PostgreSQL server."""
+"""Chainstates on every store: each chain test runs on SQLite, on a PostgreSQL server and in memory
+(where a restart reads the same tables back)."""
 
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -8,9 +9,10 @@ from typing import Protocol
 import pytest
 
 from pocketchain.chain.chainstate import Chainstate
+from pocketchain.chain.interfaces import Store
+from pocketchain.chain.memory import MemoryStore
 from pocketchain.chain.postgres import PostgresStore
 from pocketchain.chain.sqlite import SqliteStore
-from pocketchain.chain.store import SqlStore
 from pocketchain.consensus.params import REGTEST, ChainParams
 
 
@@ -18,16 +20,19 @@ class OpenChain(Protocol):
     def __call__(self, params: ChainParams = REGTEST) -> Chainstate: ...
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", "postgres", "memory"])
 def open_chain(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenChain]:
     """Opens (or re-opens, as after a restart) the chainstate in the test's one database."""
-    open_store: Callable[[], SqlStore]
+    open_store: Callable[[], Store]
     if request.param == "postgres":
         url: str = request.getfixturevalue("pg_database")
         open_store = partial(PostgresStore, url)
+    elif request.param == "memory":
+        tables = MemoryStore()
+        open_store = lambda: tables  # noqa: E731
     else:
         open_store = partial(SqliteStore, tmp_path / "chain.db")
-    opened: list[SqlStore] = []
+    opened: list[Store] = []
 
     def open_(params: ChainParams = REGTEST) -> Chainstate:
         store = open_store()

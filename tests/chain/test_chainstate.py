@@ -120,18 +120,21 @@ def test_spending_a_mature_coinbase_writes_the_indexes(chain: Chainstate) -> Non
     assert chain.tip.hash == block.hash
     assert chain.coins.get(coinbase_out(first)) is None
     assert chain.coins.get(OutPoint(tx.txid, 0)).amount == 49 * COIN
-    rows = chain.store._rows("SELECT author, content, height FROM posts")
-    assert [(bytes(a), bytes(c), h) for a, c, h in rows] == [(kh(0), b"hello, chain", 102)]
-    flows = chain.store._rows(
-        "SELECT key_hash, received, sent FROM address_txs WHERE txid = ?", (tx.txid,)
-    )
-    assert sorted((bytes(k), r, s) for k, r, s in flows) == sorted(
-        [(kh(0), 0, 50 * COIN), (kh(5), 49 * COIN, 0)]
-    )
+    posts = chain.store.recent_posts(10)
+    assert [(p.author, p.content, p.height) for p in posts] == [(kh(0), b"hello, chain", 102)]
+    flows = [
+        (row.key_hash, row.received, row.sent)
+        for key in (kh(0), kh(5))
+        for row in chain.store.address_history(key, 200)
+        if row.txid == tx.txid
+    ]
+    assert flows == [(kh(0), 0, 50 * COIN), (kh(5), 49 * COIN, 0)]
     # undo it: the coinbase coin comes back and the index rows go
     chain.invalidate(block.hash)
     assert chain.coins.get(coinbase_out(first)) is not None
-    assert chain.store._rows("SELECT COUNT(*) FROM posts") == [(0,)]
+    assert chain.store.recent_posts(10) == []
+    assert chain.store.find_tx(tx.txid) is None
+    assert all(row.txid != tx.txid for row in chain.store.address_history(kh(5), 200))
 
 
 def test_invalidate_and_reconsider(chain: Chainstate) -> None:

@@ -11,9 +11,9 @@ import pytest
 
 from miner import NOW, make_block, mine
 from pocketchain.chain.chainstate import Chainstate
+from pocketchain.chain.interfaces import DiskFullError
 from pocketchain.chain.postgres import PostgresStore
 from pocketchain.chain.sqlite import SqliteStore
-from pocketchain.chain.store import DiskFullError
 from pocketchain.chain.verify import verify_chain
 from pocketchain.consensus.block import Block
 from pocketchain.consensus.params import REGTEST

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from miner import NOW, make_block, mine
-from pocketchain.chain.chainstate import MAX_HEADERS, Chainstate
+from pocketchain.chain.chainstate import Chainstate
 from pocketchain.chain.records import Status
 from pocketchain.chain.sqlite import SqliteStore
-from pocketchain.consensus.block import BlockHeader
+from pocketchain.consensus.block import MAX_HEADERS, BlockHeader
 from pocketchain.consensus.errors import RejectError
 from pocketchain.consensus.params import REGTEST
 from pocketchain.mining.search import solve

@@ -8,8 +8,7 @@ import pytest
 from builders import kh, spend
 from miner import NOW, make_block, mine
 from pocketchain.chain.chainstate import Chainstate
-from pocketchain.chain.records import AddressRow, PostRow, TxRow
-from pocketchain.chain.store import AddressTotals
+from pocketchain.chain.records import AddressRow, AddressTotals, PostRow, TxRow
 from pocketchain.consensus.block import Block
 from pocketchain.consensus.connect import Coin
 from pocketchain.consensus.params import REGTEST

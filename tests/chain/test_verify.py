@@ -1,14 +1,35 @@
 """`chain verify`: a stored chain re-validates from genesis, and tampering is named by block."""
 
+from typing import Any
+
 import pytest
 
 from builders import kh, secret
 from miner import NOW, make_block, mine
 from pocketchain.chain.chainstate import Chainstate
+from pocketchain.chain.memory import MemoryStore
 from pocketchain.chain.store import outpoint_key
 from pocketchain.chain.verify import VerifyError, verify_chain
 from pocketchain.consensus.params import REGTEST
 from pocketchain.consensus.tx import COIN, TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
+
+
+def replace_block(store: Any, block_hash: bytes, raw: bytes) -> None:
+    """Change a stored block behind the chainstate's back, as a damaged disk would."""
+    if isinstance(store, MemoryStore):
+        store._blocks[block_hash] = raw
+        return
+    with store.transaction() as cur:
+        cur.execute(store._sql("UPDATE blocks SET data = ? WHERE hash = ?"), (raw, block_hash))
+
+
+def drop_coin(store: Any, outpoint: OutPoint) -> None:
+    """Lose an unspent output behind the chainstate's back."""
+    if isinstance(store, MemoryStore):
+        store._spend([outpoint])
+        return
+    with store.transaction() as cur:
+        cur.execute(store._sql("DELETE FROM utxos WHERE outpoint = ?"), (outpoint_key(outpoint),))
 
 
 def spend_first_coinbase(chain: Chainstate) -> None:
@@ -41,10 +62,7 @@ def test_a_changed_block_is_named(stored: Chainstate) -> None:
     entry = stored.chain[50]
     raw = bytearray(stored.store.get_block(entry.hash))
     raw[-10] ^= 1  # inside the coinbase output's key hash
-    with stored.store.transaction() as cur:
-        cur.execute(
-            stored.store._sql("UPDATE blocks SET data = ? WHERE hash = ?"), (bytes(raw), entry.hash)
-        )
+    replace_block(stored.store, entry.hash, bytes(raw))
     with pytest.raises(VerifyError) as err:
         verify_chain(stored.store, REGTEST)
     assert err.value.height == 50
@@ -53,9 +71,6 @@ def test_a_changed_block_is_named(stored: Chainstate) -> None:
 
 def test_a_changed_utxo_set_is_caught(stored: Chainstate) -> None:
     some = next(op for op, _ in stored.store.iter_coins())
-    with stored.store.transaction() as cur:
-        cur.execute(
-            stored.store._sql("DELETE FROM utxos WHERE outpoint = ?"), (outpoint_key(some),)
-        )
+    drop_coin(stored.store, some)
     with pytest.raises(VerifyError, match="1 coins missing"):
         verify_chain(stored.store, REGTEST)

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from .. import __version__
+from .._version import __version__
 from ..node.node import Node
 from . import admin, errors, events, faucet, metrics, peers, reading, submitting, web
 from .fastlane import TxFastLane

@@ -21,8 +21,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..chain.store import DiskFullError
-from ..consensus.errors import ApiError, NotFound, PocketchainError, RejectError
+from ..consensus.errors import ApiError, DiskFullError, NotFound, PocketchainError, RejectError
 
 log = logging.getLogger("pocketchain.api")
 

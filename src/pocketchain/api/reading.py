@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from .. import _results as results
-from ..chain.chainstate import MAX_HEADERS
+from ..consensus.block import MAX_HEADERS
 from ..consensus.errors import ApiError
 from ..consensus.hashes import to_display
 from ..node.node import Node, parse_hash

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from ..consensus.block import Block, BlockHeader
+from ..consensus.block import MAX_HEADERS, Block, BlockHeader
 from ..consensus.check import check_block, check_block_header
 from ..consensus.connect import BlockChanges, connect_block
 from ..consensus.errors import PocketchainError, RejectError
@@ -32,6 +32,7 @@ from .index import (
     link,
     load_tree,
 )
+from .interfaces import Store
 from .records import (
     AddressRow,
     BlockWrite,
@@ -43,10 +44,8 @@ from .records import (
     encode_undo,
 )
 from .sigcache import SignatureCache
-from .store import SqlStore
 from .waiting import WaitingBlocks
 
-MAX_HEADERS = 2_000  # Core: MAX_HEADERS_RESULTS
 ANTI_DOS_BLOCKS = 144  # Core: GetAntiDoSWorkThreshold, a day of blocks' work below the tip
 MUTATED = {"bad-txnmrklroot", "bad-txns-duplicate"}  # Core: BLOCK_MUTATED, not the header's fault
 _BAD_PARENT = RejectError("bad-prevblk", "previous block is invalid")
@@ -73,7 +72,7 @@ class ChainTip(NamedTuple):
 
 
 class Chainstate:
-    def __init__(self, params: ChainParams, store: SqlStore, coin_cache_size: int = 200_000):
+    def __init__(self, params: ChainParams, store: Store, coin_cache_size: int = 200_000):
         self.params = params
         self.store = store
         self.coins = CoinCache(store, coin_cache_size)

@@ -9,11 +9,11 @@ from itertools import islice
 
 from ..consensus.connect import Coin
 from ..consensus.tx import OutPoint
-from .store import SqlStore
+from .interfaces import Store
 
 
 class CoinCache:
-    def __init__(self, store: SqlStore, max_size: int) -> None:
+    def __init__(self, store: Store, max_size: int) -> None:
         self.store = store
         self.max_size = max_size
         self._coins: dict[OutPoint, Coin] = {}

@@ -12,8 +12,9 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from ..consensus.errors import PocketchainError
+from .interfaces import DiskFullError
 from .lock import ADVISORY_KEY, application_name, holder_pid, in_use
-from .store import DiskFullError, SqlStore
+from .store import SqlStore
 
 CONNECT_TIMEOUT = 10  # seconds to reach the server before giving up
 

@@ -57,6 +57,15 @@ class PostRow(NamedTuple):
     content: bytes
 
 
+class AddressTotals(NamedTuple):
+    """One key hash on the active chain: unspent total, history sums and transaction count."""
+
+    balance: int
+    received: int
+    sent: int
+    tx_count: int
+
+
 class BlockWrite(NamedTuple):
     """Everything connecting one block changes, written in one database transaction."""
 

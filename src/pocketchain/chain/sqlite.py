@@ -6,8 +6,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .interfaces import DiskFullError
 from .lock import FileLock
-from .store import DiskFullError, SqlStore
+from .store import SqlStore
 
 _CHUNK = 500  # below SQLite's limit on bound parameters
 

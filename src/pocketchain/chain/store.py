@@ -1,20 +1,18 @@
-"""The storage interface and its SQL implementation, shared by the SQLite and PostgreSQL backends.
+"""The storage interfaces (chain/interfaces.py) in SQL, for the SQLite and PostgreSQL backends.
 
-One `Store` holds one network's chain: the block index, block data, undo data, the UTXO set, the
-indexes the API reads (transactions, addresses, posts) and the saved mempool. Every method that
-changes more than one row does it in one database transaction, so a node killed at any instant
-finds either all of a block's changes or none of them.
+The tables: the block index, block data, undo data, the UTXO set, the indexes the API reads
+(transactions, addresses, posts) and the saved mempool. Every method that changes more than one
+row does it in one database transaction.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..consensus.connect import Coin
-from ..consensus.errors import PocketchainError
 from ..consensus.serialize import Reader
 from ..consensus.tx import OutPoint
-from .records import AddressRow, BlockWrite, IndexRow, PostRow, Status, TxRow
+from .records import AddressRow, AddressTotals, BlockWrite, IndexRow, PostRow, Status, TxRow
 
 # {blob} is the binary type and {int} a 64-bit integer, filled in per backend
 SCHEMA = """
@@ -41,13 +39,6 @@ CREATE TABLE IF NOT EXISTS posts (
 CREATE INDEX IF NOT EXISTS posts_height ON posts (height);
 CREATE TABLE IF NOT EXISTS mempool (seq {int} PRIMARY KEY, raw {blob} NOT NULL);
 """
-
-
-class DiskFullError(PocketchainError):
-    """The database had no room for a change (SQLite: SQLITE_FULL; PostgreSQL: SQLSTATE 53100):
-    the whole transaction was rolled back, nothing of it was written."""
-
-    code = "disk-full"
 
 
 def outpoint_key(outpoint: OutPoint) -> bytes:
@@ -294,7 +285,7 @@ class SqlStore:
         rows = self._rows("SELECT block, height, position FROM txs WHERE txid = ?", (txid,))
         return TxRow(txid, bytes(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
 
-    def address_totals(self, key_hash: bytes) -> "AddressTotals":
+    def address_totals(self, key_hash: bytes) -> AddressTotals:
         """What the active chain says of one key hash: its unspent total and its history."""
         with self.transaction() as cur:
             cur.execute(
@@ -385,12 +376,3 @@ class SqlStore:
         if not keys:
             return []
         return self._rows(f"{query} ({','.join('?' * len(keys))})", list(keys))
-
-
-class AddressTotals(NamedTuple):
-    """One key hash on the active chain: unspent total, history sums and transaction count."""
-
-    balance: int
-    received: int
-    sent: int
-    tx_count: int

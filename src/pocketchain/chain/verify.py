@@ -15,7 +15,7 @@ from ..consensus.errors import PocketchainError, RejectError
 from ..consensus.params import ChainParams
 from ..consensus.tx import OutPoint
 from .index import branch, check_in_context, load_tree
-from .store import SqlStore
+from .interfaces import Store
 
 
 class VerifyError(PocketchainError):
@@ -34,7 +34,7 @@ class VerifyResult(NamedTuple):
 
 
 def verify_chain(
-    store: SqlStore, params: ChainParams, progress: Callable[[int, int], None] | None = None
+    store: Store, params: ChainParams, progress: Callable[[int, int], None] | None = None
 ) -> VerifyResult:
     """Re-validate every block of the active chain; VerifyError names the first bad one."""
     if store.get_meta("genesis") != params.genesis_hash:

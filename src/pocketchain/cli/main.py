@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .. import __version__
+from .._version import __version__
 from ..consensus.errors import PocketchainError
 from ..consensus.hashes import to_display
 from . import wallet_cmds
@@ -63,7 +63,10 @@ def node(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 5000,
     data_dir: DataDir = DEFAULT_DATA_DIR,
     db: Annotated[
-        str | None, typer.Option(help="sqlite:///path or postgresql://user:pass@host:port/db.")
+        str | None,
+        typer.Option(
+            help="sqlite:///path, postgresql://user:pass@host:port/db, or memory: (gone at exit)."
+        ),
     ] = None,
     mine: Annotated[bool, typer.Option("--mine", help="Mine continuously.")] = False,
     mine_to: Annotated[
@@ -192,19 +195,11 @@ def verify_cmd(
 
     Stop the node first. Example: pocketchain chain verify --network regtest
     """
-    from ..chain.open import open_store
-    from ..chain.verify import verify_chain
+    from ..node.offline import verify_stored_chain
     from .progress import progress_bar
 
-    params = params_of(network)
-    if db is None and not (data_dir / network / "chain.db").exists():
-        raise PocketchainError(f"no {network} chain in {data_dir}")
-    store = open_store(db, data_dir / network)
-    try:
-        with progress_bar("verifying") as advance:
-            result = verify_chain(store, params, advance)
-    finally:
-        store.close()
+    with progress_bar("verifying") as advance:
+        result = verify_stored_chain(params_of(network), data_dir, db, advance)
     tip = to_display(result.tip)
     if json_:
         counts = {"height": result.height, "transactions": result.transactions}

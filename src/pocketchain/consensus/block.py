@@ -16,6 +16,7 @@ from .serialize import Reader, parse_exact, varint
 from .tx import Tx
 
 HEADER_SIZE = 80
+MAX_HEADERS = 2_000  # headers in one answer (Core: MAX_HEADERS_RESULTS)
 _HEADER = struct.Struct("<I32s32sIII")
 _MIN_TX_SIZE = 4 + 1 + 1 + 1
 

@@ -39,3 +39,10 @@ class ApiError(PocketchainError):
         self.status = status
         self.code = code
         self.message = message
+
+
+class DiskFullError(PocketchainError):
+    """The database had no room for a change (SQLite: SQLITE_FULL; PostgreSQL: SQLSTATE 53100):
+    the whole transaction was rolled back, nothing of it was written."""
+
+    code = "disk-full"

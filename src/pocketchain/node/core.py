@@ -14,7 +14,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
@@ -23,10 +23,10 @@ from typing import Any, NamedTuple, TypeVar
 from .._results import BlockEvent, Event, RejectedEvent, ReorgEvent, TxEvent
 from ..chain.chainstate import Chainstate, ImportResult
 from ..chain.index import Entry
+from ..chain.interfaces import DiskFullError
 from ..chain.lock import FileLock
 from ..chain.open import open_store
-from ..chain.store import DiskFullError
-from ..consensus.block import Block
+from ..consensus.block import Block, BlockHeader
 from ..consensus.contextual import next_bits
 from ..consensus.errors import NotFound, RejectError
 from ..consensus.hashes import to_display
@@ -42,6 +42,7 @@ from .keyfiles import load_or_create_miner_key, load_or_create_token
 log = logging.getLogger("pocketchain.node")
 T = TypeVar("T")
 RELOAD_RETRY = 1.0  # seconds between attempts to re-read a chainstate that needs room to load
+PEER_BOOK = "peers"  # the peers and bans, in the store's metadata
 DIR_LOCK = ".lock"  # in the network's data directory (Core: the datadir's .lock)
 
 
@@ -164,7 +165,11 @@ class NodeCore:
         self._chain_moved([b for b in came if b], [b for b in gone if b])
 
     def publish(self, event: Event) -> None:
-        """Tell every listener (the event stream, the metrics, the peers): from any thread."""
+        """Tell every listener (the event stream, the metrics, the peers): from any thread. From
+        the writer, the snapshot is taken first, so a listener never sees a tip older than the
+        event."""
+        if threading.get_ident() == self._writer_ident:
+            self.snapshot = self._take_snapshot()
         for listener in list(self.listeners):
             listener(event)
 
@@ -278,6 +283,38 @@ class NodeCore:
 
     def save_mempool(self) -> None:
         self.store.save_mempool([tx.raw for tx in self.pool.txs()])
+
+    # -- for the peer layer (p2p/protocol.py: PeerNode) --------------------------------------
+
+    def tip(self) -> Entry:
+        """The tip as the writer last published it: from any thread, without waiting."""
+        return self.snapshot.tip
+
+    def signatures_checked(self, txids: Iterable[bytes]) -> None:
+        """Any thread: the signature cache takes its own lock."""
+        self.chain.sig_cache.add(txids)
+
+    def blocks_toward_best_header(self) -> list[bytes]:
+        return self.chain.blocks_toward_best_header()
+
+    def locator(self, after: bytes | None = None) -> list[bytes]:
+        return self.chain.locator(None if after is None else self.chain.entries[after])
+
+    def add_headers(self, headers: Sequence[BlockHeader]) -> tuple[bytes, list[bytes]]:
+        entries = self.chain.process_headers(headers)
+        return entries[-1].hash, self.chain.missing_blocks(entries)
+
+    def raw_txs(self, txids: list[bytes]) -> list[tuple[bytes, bytes]]:
+        return [(t, e.tx.raw) for t in txids if (e := self.pool.get(t)) is not None]
+
+    def stored_block(self, block_hash: bytes) -> bytes | None:
+        return self.store.get_block(block_hash)
+
+    def peer_book(self) -> bytes | None:
+        return self.store.get_meta(PEER_BOOK)
+
+    def save_peer_book(self, data: bytes) -> None:
+        self.store.set_meta(PEER_BOOK, data)
 
     # -- mining (from any thread but the writer) ----------------------------------------------
 

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from .. import __version__
 from .._results import (
     AddressSummary,
     AddressTx,
@@ -32,6 +31,7 @@ from .._results import (
     TransactionStatus,
     Utxo,
 )
+from .._version import __version__
 from ..consensus.block import Block as RawBlock
 from ..consensus.block import BlockHeader
 from ..consensus.errors import NotFound, RejectError

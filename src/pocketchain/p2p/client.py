@@ -18,9 +18,10 @@ class ProtocolError(PocketchainError):
 
 
 class PeerClient:
-    def __init__(self) -> None:
+    def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        """Over sockets, or over `transport` (tests: httpx.MockTransport)."""
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=64)
-        self.http = httpx.AsyncClient(timeout=TIMEOUT, limits=limits)
+        self.http = httpx.AsyncClient(timeout=TIMEOUT, limits=limits, transport=transport)
 
     async def close(self) -> None:
         await self.http.aclose()

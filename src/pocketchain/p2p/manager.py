@@ -17,6 +17,8 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Coroutine
 from typing import Any
 
+import httpx
+
 from .._results import BlockEvent, Event, PeerChange, PeerEvent, TxEvent
 from ..consensus.block import Block
 from ..consensus.errors import DecodeError, RejectError
@@ -24,6 +26,7 @@ from ..consensus.hashes import from_display, to_display
 from ..consensus.tx import Tx
 from .client import PeerClient, ProtocolError
 from .peer import SCORE_GARBAGE, Peer, PeerError, normalize_url, scored
+from .protocol import PeerNode
 from .sync import sync_from
 
 log = logging.getLogger("pocketchain.p2p")
@@ -35,8 +38,16 @@ TX_BATCH = 500
 
 
 class PeerManager:
-    def __init__(self, node: Any, public_url: str | None, peers: list[str]) -> None:
+    def __init__(
+        self,
+        node: PeerNode,
+        public_url: str | None,
+        peers: list[str],
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        """Peers of `node`, reached over sockets or over `transport` (tests: MockTransport)."""
         self.node = node
+        self.transport = transport
         self.public_url = normalize_url(public_url) if public_url else None
         self.initial = peers
         self.peers: dict[str, Peer] = {}
@@ -78,7 +89,7 @@ class PeerManager:
     async def _main(self, ready: threading.Event) -> None:
         self._loop = asyncio.get_running_loop()
         self._stopping = asyncio.Event()
-        self.client = PeerClient()
+        self.client = PeerClient(self.transport)
         saved = await self.node.acall(self._load_saved)
         for url, banned_until in saved + [(url, None) for url in self.initial]:
             try:
@@ -136,7 +147,7 @@ class PeerManager:
             task.cancel()
 
     def _load_saved(self) -> list[tuple[str, float | None]]:
-        raw = self.node.store.get_meta("peers")
+        raw = self.node.peer_book()
         return [(p["url"], p.get("banned_until")) for p in json.loads(raw)] if raw else []
 
     def _save(self) -> None:
@@ -147,7 +158,7 @@ class PeerManager:
                 {"url": p.url, "banned_until": p.banned_until if p.banned(now) else None}
                 for p in self.peers.values()
             ]
-        self.node.store.set_meta("peers", json.dumps(rows).encode())
+        self.node.save_peer_book(json.dumps(rows).encode())
 
     def views(self) -> list[dict[str, Any]]:
         now = time.time()
@@ -161,7 +172,7 @@ class PeerManager:
 
     def synced(self) -> bool:
         """True when no connected peer is known to have more work than our tip."""
-        now, work = time.time(), self.node.snapshot.tip.chainwork
+        now, work = time.time(), self.node.tip().chainwork
         with self._lock:
             return not any(p.connected(now) and p.chainwork > work for p in self.peers.values())
 
@@ -171,13 +182,13 @@ class PeerManager:
     # -- what we say of ourselves -----------------------------------------------------------------
 
     def _ours(self) -> dict[str, Any]:
-        tip = self.node.chain.tip
+        tip = self.node.tip()
         return {
             "url": self.public_url,
             "network": self.node.params.name,
             "genesis": self.node.params.genesis.header.hash_hex,
             "height": tip.height,
-            "tip": tip.header.hash_hex,
+            "tip": to_display(tip.hash),
             "chainwork": f"{tip.chainwork:064x}",
         }
 
@@ -320,7 +331,7 @@ class PeerManager:
             peer.busy = False
 
     def _maybe_sync(self, peer: Peer) -> None:
-        if peer.chainwork > self.node.chain.tip.chainwork:
+        if peer.chainwork > self.node.tip().chainwork:
             self._sync_soon(peer)
 
     def _sync_soon(self, peer: Peer) -> None:
@@ -406,7 +417,7 @@ class PeerManager:
                 txs.append(Tx.parse(bytes.fromhex(text)))
         for tx in txs:
             peer.known_txs.add(tx.txid)
-        outcomes = self.node.call(self._accept_txs, txs)
+        outcomes = [_scorable(e) for e in self.node.call(self.node.accept_txs, txs)]
         codes = Counter(code for code in outcomes if code is not None)
         if len(txs) < len(hexes):
             codes["decode-failed"] = len(hexes) - len(txs)
@@ -420,18 +431,6 @@ class PeerManager:
             if code is not None
         ]
         return {"accepted": outcomes.count(None), "rejected": rejected}
-
-    def _accept_txs(self, txs: list[Tx]) -> list[str | None]:
-        """On the writer: submit each tx; None where accepted or already known, else the code."""
-        codes: list[str | None] = []
-        for tx in txs:
-            try:
-                self.node.accept_tx(tx)
-                codes.append(None)
-            except RejectError as exc:
-                known = exc.code in ("txn-already-in-mempool", "txn-already-known")
-                codes.append(None if known else exc.code)
-        return codes
 
     # -- announcing -------------------------------------------------------------------------------
 
@@ -458,16 +457,12 @@ class PeerManager:
         """Hand new mempool transactions to each connected peer's outbox."""
         self._flush_scheduled = False
         txids = [self._new_txs.popleft() for _ in range(len(self._new_txs))]
-        raws = await self.node.acall(self._raw_txs, txids)
+        raws = await self.node.acall(self.node.raw_txs, txids)
         now = time.time()
         for peer in list(self.peers.values()):
             if peer.connected(now):
                 peer.outbox.extend(raw for txid, raw in raws if txid not in peer.known_txs)
                 peer.wake.set()
-
-    def _raw_txs(self, txids: list[bytes]) -> list[tuple[bytes, bytes]]:
-        pool = self.node.pool
-        return [(t, e.tx.raw) for t in txids if (e := pool.get(t)) is not None]
 
     async def _send_forever(self, peer: Peer) -> None:
         """Announce our tip and new transactions to one peer, whenever there is news."""
@@ -495,13 +490,20 @@ class PeerManager:
 
     async def _announce_tip(self, peer: Peer) -> None:
         assert self.client is not None
-        tip = self.node.chain.tip
+        tip = self.node.tip()
         if tip.hash in peer.known_blocks or tip.height == 0:
             return
-        raw = await self.node.acall(self.node.store.get_block, tip.hash)
+        raw = await self.node.acall(self.node.stored_block, tip.hash)
         if raw is None:
             return
         peer.known_blocks.add(tip.hash)
         answer = await self.client.send_block(peer, raw)
         if answer.get("status") in ("accepted", "duplicate"):
-            peer.tip, peer.height = tip.header.hash_hex, tip.height
+            peer.tip, peer.height = to_display(tip.hash), tip.height
+
+
+def _scorable(error: RejectError | None) -> str | None:
+    """The code a relayed transaction is scored by; None when accepted or already known."""
+    if error is None or error.code in ("txn-already-in-mempool", "txn-already-known"):
+        return None
+    return error.code

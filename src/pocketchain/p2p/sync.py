@@ -11,17 +11,14 @@ answers.
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
 
-from ..chain.chainstate import MAX_HEADERS
-from ..chain.index import Entry
-from ..chain.sigcache import SignatureCache
-from ..consensus.block import Block, BlockHeader
+from ..consensus.block import MAX_HEADERS, Block, BlockHeader
 from ..consensus.connect import signatures_valid
 from ..consensus.errors import DecodeError, RejectError
 from ..consensus.hashes import to_display
 from .client import MAX_BLOCKS_PER_REQUEST, PeerClient
 from .peer import SCORE_GARBAGE, Peer, scored
+from .protocol import PeerNode
 
 log = logging.getLogger("pocketchain.p2p")
 
@@ -29,15 +26,15 @@ Punish = Callable[[Peer, int, str], None]
 MAX_UNSTORED_HEADERS = 25 * MAX_HEADERS  # held in memory while a peer's branch gains its work
 
 
-async def sync_from(node: Any, client: PeerClient, peer: Peer, punish: Punish) -> None:
+async def sync_from(node: PeerNode, client: PeerClient, peer: Peer, punish: Punish) -> None:
     """Fetch and connect what `peer` has beyond our best header. Peer errors propagate."""
-    pending = await node.acall(node.chain.blocks_toward_best_header)
+    pending = await node.acall(node.blocks_toward_best_header)
     if pending and not await _fetch_blocks(node, client, peer, pending, punish):
         return
-    last: Entry | None = None  # the end of the peer's last full answer: ask on from there
+    last: bytes | None = None  # the end of the peer's last full answer: ask on from there
     unstored: list[BlockHeader] = []  # checked, but with too little work to store so far
     while True:
-        locator = await node.acall(node.chain.locator, last)  # Core: GetLocator(pindexLast)
+        locator = await node.acall(node.locator, last)  # Core: GetLocator(pindexLast)
         if unstored:  # go on from the last header the peer sent
             locator = [unstored[-1].hash, *locator]
         raws = await client.headers(peer.url, locator)
@@ -52,7 +49,7 @@ async def sync_from(node: Any, client: PeerClient, peer: Peer, punish: Punish) -
             headers = unstored + headers
         unstored = []
         try:
-            entries = await node.acall(node.chain.process_headers, headers)
+            end, missing = await node.acall(node.add_headers, headers)
         except RejectError as exc:
             if exc.code == "too-little-chainwork":
                 # Core: HeadersSyncState; a branch that parts far below our tip gains its
@@ -64,16 +61,15 @@ async def sync_from(node: Any, client: PeerClient, peer: Peer, punish: Punish) -
                 return
             punish(peer, scored(exc.code, block=True), f"invalid header: {exc.code}")
             return
-        missing = await node.acall(node.chain.missing_blocks, entries)
         if missing and not await _fetch_blocks(node, client, peer, missing, punish):
             return
-        if len(raws) < MAX_HEADERS or entries[-1] is last:
+        if len(raws) < MAX_HEADERS or end == last:
             return
-        last = entries[-1]
+        last = end
 
 
 async def _fetch_blocks(
-    node: Any, client: PeerClient, peer: Peer, hashes: list[bytes], punish: Punish
+    node: PeerNode, client: PeerClient, peer: Peer, hashes: list[bytes], punish: Punish
 ) -> bool:
     """Fetch blocks in batches and submit them in order; False when the peer misbehaved."""
     step = MAX_BLOCKS_PER_REQUEST
@@ -108,24 +104,27 @@ async def _fetch_blocks(
 
 
 async def _prepare(
-    node: Any, client: PeerClient, peer: Peer, batch: list[bytes]
+    node: PeerNode, client: PeerClient, peer: Peer, batch: list[bytes]
 ) -> dict[str, Block | None]:
     """Fetch a batch, then parse it and check its signatures on a worker thread."""
     raws = await client.blocks(peer.url, batch)
-    return await asyncio.to_thread(_parse_and_verify, raws, node.chain.sig_cache, node.params.magic)
+    blocks, checked = await asyncio.to_thread(_parse_and_verify, raws, node.params.magic)
+    node.signatures_checked(checked)
+    return blocks
 
 
 def _parse_and_verify(
-    raws: dict[str, bytes], cache: SignatureCache, magic: bytes
-) -> dict[str, Block | None]:
-    """Blocks by display hash (None if undecodable); the txids whose signatures verify go into
-    the signature cache, so connecting them skips that work (libsecp256k1 releases the GIL)."""
+    raws: dict[str, bytes], magic: bytes
+) -> tuple[dict[str, Block | None], list[bytes]]:
+    """Blocks by display hash (None if undecodable), and the txids whose signatures verify: the
+    node caches them, so connecting them skips that work (libsecp256k1 releases the GIL)."""
     blocks: dict[str, Block | None] = {}
+    checked: list[bytes] = []
     for display, raw in raws.items():
         try:
             block = blocks[display] = Block.parse(raw)
         except DecodeError:
             blocks[display] = None
             continue
-        cache.add(tx.txid for tx in block.txs[1:] if signatures_valid(tx, magic))
-    return blocks
+        checked.extend(tx.txid for tx in block.txs[1:] if signatures_valid(tx, magic))
+    return blocks, checked
