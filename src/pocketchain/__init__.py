@@ -17,41 +17,46 @@ Every error raised on purpose is a `PocketchainError`: a rule's `RejectError` wi
 `code`, `NotFound`, `ApiError` (a refusal with an HTTP status), `Unreachable`.
 """
 
-from ._client import AsyncClient, Client, Unreachable
-from ._embedded import Node
-from ._ledger import coins, verify_headers, verify_proof
-from ._results import (
-    AddressSummary,
-    AddressTx,
-    Block,
-    BlockEvent,
-    BlockSummary,
-    ChainTip,
-    CoinbaseInput,
-    Event,
-    FaucetPaid,
-    FeeRates,
-    Found,
-    Mempool,
-    Peer,
-    PeerEvent,
-    PooledTransaction,
-    Post,
-    Proof,
-    RejectedEvent,
-    ReorgEvent,
-    Status,
-    Transaction,
-    TransactionStatus,
-    TxEvent,
-    TxInput,
-    TxOutput,
-    Utxo,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from ._wallet import Balance, HistoryEntry, Wallet
 from .consensus.errors import ApiError, DecodeError, NotFound, PocketchainError, RejectError
 from .consensus.tx import COIN
+
+if TYPE_CHECKING:  # imported when first used (below): `import pocketchain` stays quick
+    from ._client import AsyncClient, Client, Unreachable
+    from ._embedded import Node
+    from ._ledger import coins, verify_headers, verify_proof
+    from ._results import (
+        AddressSummary,
+        AddressTx,
+        Block,
+        BlockEvent,
+        BlockSummary,
+        ChainTip,
+        CoinbaseInput,
+        Event,
+        FaucetPaid,
+        FeeRates,
+        Found,
+        Mempool,
+        Peer,
+        PeerEvent,
+        PooledTransaction,
+        Post,
+        Proof,
+        RejectedEvent,
+        ReorgEvent,
+        Status,
+        Transaction,
+        TransactionStatus,
+        TxEvent,
+        TxInput,
+        TxOutput,
+        Utxo,
+    )
+    from ._wallet import Balance, HistoryEntry, Wallet
 
 __all__ = [
     "COIN",
@@ -98,3 +103,26 @@ __all__ = [
     "verify_headers",
     "verify_proof",
 ]
+
+_HOMES = {
+    "Node": "_embedded",
+    "coins": "_ledger",
+    "verify_headers": "_ledger",
+    "verify_proof": "_ledger",
+}
+_HOMES |= dict.fromkeys(("AsyncClient", "Client", "Unreachable"), "_client")
+_HOMES |= dict.fromkeys(("Balance", "HistoryEntry", "Wallet"), "_wallet")
+
+
+def __getattr__(name: str) -> Any:
+    """The public names not imported yet, from their private modules (PEP 562): the node and its
+    HTTP server load only for a program that uses them, and a miner process never does."""
+    if name not in __all__ or name in globals():
+        raise AttributeError(f"module 'pocketchain' has no attribute {name!r}")
+    value = getattr(import_module(f".{_HOMES.get(name, '_results')}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

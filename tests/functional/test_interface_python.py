@@ -3,6 +3,8 @@ on a free port; the same questions asked of it directly and through `Client` (an
 `AsyncClient`) get equal answers, and equal errors."""
 
 import asyncio
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -141,3 +143,19 @@ def test_a_call_made_on_the_writer_runs_there_at_once() -> None:
     with Node(miners=1) as node:
         mined = node.call(lambda: node.mine(2))  # mine() itself goes through the writer
         assert node.status().height == 2 and node.status().tip == mined[-1]
+
+
+def test_importing_pocketchain_loads_no_server() -> None:
+    """`import pocketchain` (and so each miner process) stays light: the web framework, the
+    HTTP client and the node load when first used."""
+
+    def loaded(use: str) -> list[str]:
+        probe = f"import sys, pocketchain; {use}; print(*sorted(HEAVY & set(sys.modules)))"
+        probe = probe.replace("HEAVY", "{'fastapi', 'uvicorn', 'httpx'}")
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+        )
+        return done.stdout.split()
+
+    assert loaded("pocketchain.verify_proof") == []
+    assert loaded("pocketchain.Node") == ["fastapi", "httpx", "uvicorn"]
