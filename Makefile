@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-faults lint typecheck unit system-deps bench bench-compare clean
+.PHONY: run test test-faults lint typecheck unit system-deps bench bench-compare docs clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -21,9 +21,14 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples scripts
+	$(BIN)/ruff format --check src tests benchmarks examples scripts
 	$(BIN)/lint-imports
+
+# the API reference, from the docstrings of the public names (docs/library.md is the guide)
+docs: $(STAMP)
+	$(BIN)/python scripts/docs.py build/docs
+	@echo "open build/docs/index.html"
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -56,7 +56,8 @@ if TYPE_CHECKING:  # imported when first used (below): `import pocketchain` stay
         TxOutput,
         Utxo,
     )
-    from ._wallet import Balance, HistoryEntry, Wallet
+    from ._wallet import Balance, Wallet
+    from .wallet.history import HistoryEntry
 
 __all__ = [
     "COIN",
@@ -111,7 +112,8 @@ _HOMES = {
     "verify_proof": "_ledger",
 }
 _HOMES |= dict.fromkeys(("AsyncClient", "Client", "Unreachable"), "_client")
-_HOMES |= dict.fromkeys(("Balance", "HistoryEntry", "Wallet"), "_wallet")
+_HOMES |= dict.fromkeys(("Balance", "Wallet"), "_wallet")
+_HOMES["HistoryEntry"] = "wallet.history"
 
 
 def __getattr__(name: str) -> Any:

@@ -318,6 +318,7 @@ EVENTS: dict[str, type[Event]] = {
     kind.kind: kind  # each class's default `kind` is its name
     for kind in (BlockEvent, ReorgEvent, TxEvent, PeerEvent, RejectedEvent)
 }
+STREAMED = frozenset({"block", "tx", "reorg", "peer"})  # the kinds `events()` and the SSE give
 
 
 def event_data(event: Event) -> dict[str, Any]:

@@ -19,13 +19,12 @@ from .wallet import history as _history
 from .wallet import send as _send
 from .wallet.chain import Chain
 from .wallet.errors import WalletError
+from .wallet.history import HistoryEntry
 from .wallet.keystore import load_wallet, save_wallet, wallet_lock, wallet_network
 from .wallet.mnemonic import check_mnemonic, new_mnemonic
 from .wallet.sync import scan
 from .wallet.wallet import RECEIVE
 from .wallet.wallet import Wallet as Keys
-
-HistoryEntry = _history.Entry
 
 
 @dataclass(frozen=True, kw_only=True)

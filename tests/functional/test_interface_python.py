@@ -3,8 +3,11 @@ on a free port; the same questions asked of it directly and through `Client` (an
 `AsyncClient`) get equal answers, and equal errors."""
 
 import asyncio
+import contextlib
+import queue
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,7 +15,7 @@ import pytest
 
 import aio
 import pocketchain
-from pocketchain import Client, Node, Wallet
+from pocketchain import BlockEvent, Client, Node, Wallet
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +162,37 @@ def test_importing_pocketchain_loads_no_server() -> None:
 
     assert loaded("pocketchain.verify_proof") == []
     assert loaded("pocketchain.Node") == ["fastapi", "httpx", "uvicorn"]
+
+
+def test_node_events_are_the_events_the_stream_sends(chain: dict[str, Any]) -> None:
+    node: Node = chain["node"]
+    alice: Wallet = chain["alice"]
+    reader = node.events()
+    heard: queue.Queue[Any] = queue.Queue()
+
+    def listen() -> None:
+        with Client(node.url, token=node.token) as client:
+            for event in client.events():
+                heard.put(event)
+
+    threading.Thread(target=listen, daemon=True).start()
+    while True:  # until the stream, open by then, shows a block mined after
+        (warmup,) = node.mine(1)
+        with contextlib.suppress(queue.Empty):
+            if any(getattr(heard.get(timeout=0.2), "hash", None) == warmup for _ in range(2)):
+                break
+    txid = alice.send(node, alice.new_address(), pocketchain.COIN)
+    (last,) = node.mine(1)
+
+    def after_warmup(next_event: Callable[[], Any]) -> list[Any]:
+        events = []
+        while not events or getattr(events[-1], "hash", None) != last:
+            events.append(next_event())
+            if getattr(events[-1], "hash", None) == warmup:
+                events.clear()
+        return events
+
+    in_process = after_warmup(lambda: next(reader))
+    streamed = after_warmup(lambda: heard.get(timeout=30))
+    assert in_process == streamed
+    assert pocketchain.TxEvent(txid=txid) in in_process and isinstance(in_process[-1], BlockEvent)

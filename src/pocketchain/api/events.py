@@ -18,10 +18,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from .._results import Event, event_data
+from .._results import STREAMED, Event, event_data
 from ..consensus.errors import ApiError
 
-EVENT_KINDS = frozenset({"block", "tx", "reorg", "peer"})
 DROPPED = "dropped: this client fell too far behind"
 STOPPING = "the node is stopping"
 MAX_SUBSCRIBERS = 64
@@ -79,7 +78,7 @@ class EventHub:
 
     def on_event(self, event: Event) -> None:
         """A node listener: any thread; never blocks and never raises."""
-        if event.kind not in EVENT_KINDS:
+        if event.kind not in STREAMED:
             return
         self._on_each_loop(lambda subscriber: subscriber.deliver(event))
 

@@ -10,7 +10,7 @@ hex; an unknown one raises NotFound, a malformed one RejectError (`bad-hash`, `b
 
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -20,6 +20,7 @@ from .._results import (
     Block,
     BlockSummary,
     ChainTip,
+    Event,
     FaucetPaid,
     FeeRates,
     Found,
@@ -42,6 +43,7 @@ from ..consensus.pow import compact_to_target
 from ..consensus.tx import Tx
 from . import faucet, queries
 from .core import NodeCore
+from .readers import Readers
 
 MINE_NETWORKS = ("regtest", "devnet")  # mining on demand; `main` mines only continuously
 
@@ -77,6 +79,8 @@ class Node(NodeCore):
             if self._throwaway:
                 shutil.rmtree(where, ignore_errors=True)
             raise
+        self._readers = Readers()
+        self.listeners.append(self._readers.on_event)
         self.start()
 
     def __enter__(self) -> "Node":
@@ -93,6 +97,7 @@ class Node(NodeCore):
     def close(self) -> None:
         """Stop everything and close the store; a throwaway node's directory goes too."""
         super().close()
+        self._readers.close()
         if self._throwaway:
             shutil.rmtree(self.dir.parent, ignore_errors=True)
 
@@ -260,6 +265,13 @@ class Node(NodeCore):
         """Forget a peer; NotFound when it is not one."""
         if not self.network.remove(url):
             raise NotFound(f"no peer {url}")
+
+    def events(self) -> Iterator[Event]:
+        """The node's events from now on, as they happen, as `GET /api/v1/events` streams them
+        (a block connected, a reorg, a transaction accepted, a peer change): an iterator that
+        waits for each, until the node closes. Leave the loop to stop reading; a reader that
+        falls 10,000 events behind is ended."""
+        return self._readers.read()
 
     def _key_hash(self, address: str) -> bytes:
         return decode_address(self.params.hrp, address)  # RejectError bad-address

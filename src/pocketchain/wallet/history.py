@@ -18,7 +18,9 @@ from .wallet import Wallet
 
 
 @dataclass(frozen=True)
-class Entry:
+class HistoryEntry:
+    """One transaction of a wallet's history, as `pocketchain wallet history --json` prints it."""
+
     txid: str
     time: int
     height: int | None
@@ -41,7 +43,7 @@ class _Flow:
     sent: int = 0
 
 
-def history(wallet: Wallet, node: Chain, state: WalletState, limit: int) -> list[Entry]:
+def history(wallet: Wallet, node: Chain, state: WalletState, limit: int) -> list[HistoryEntry]:
     flows: dict[str, _Flow] = {}
     for address in state.addresses:
         for row in _address_txs(node, address):
@@ -70,12 +72,12 @@ def _address_txs(node: Chain, address: str) -> list[AddressTx]:
             return rows
 
 
-def _newest(row: "_Flow | Entry") -> tuple[bool, int, int, int]:
+def _newest(row: "_Flow | HistoryEntry") -> tuple[bool, int, int, int]:
     """Unconfirmed first (the latest first), then by height and place in the block, downward."""
     return row.height is not None, -(row.height or 0), -(row.position or 0), -row.time
 
 
-def _entry(wallet: Wallet, tx: TransactionStatus, flow: _Flow) -> Entry:
+def _entry(wallet: Wallet, tx: TransactionStatus, flow: _Flow) -> HistoryEntry:
     hrp = wallet.params.hrp
     first = tx.inputs[0]
     outside = [o.address for o in tx.outputs if not wallet.owns(decode_address(hrp, o.address))]
@@ -89,7 +91,7 @@ def _entry(wallet: Wallet, tx: TransactionStatus, flow: _Flow) -> Entry:
     else:  # every output came back: a payment to oneself, or a post
         direction = "post" if tx.data else "self"
         counterparty = tx.outputs[0].address
-    return Entry(
+    return HistoryEntry(
         txid=tx.txid,
         time=flow.time,
         height=flow.height,
@@ -103,11 +105,11 @@ def _entry(wallet: Wallet, tx: TransactionStatus, flow: _Flow) -> Entry:
     )
 
 
-def _lost(wallet: Wallet, tx: Tx, time: int, status: str) -> Entry:
+def _lost(wallet: Wallet, tx: Tx, time: int, status: str) -> HistoryEntry:
     """A sent transaction the node does not have: what it would have paid, to whom."""
     outside = [out for out in tx.outputs if not wallet.owns(out.key_hash)]
     payee = outside[0].key_hash if outside else tx.outputs[0].key_hash
-    return Entry(
+    return HistoryEntry(
         txid=to_display(tx.txid),
         time=time,
         height=None,
