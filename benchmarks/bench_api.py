@@ -2,15 +2,12 @@
 one node through POST /api/v1/txs from a concurrent loopback client while the node mines.
 
 A real `pocketchain node --network regtest --miners 1` process runs on a free loopback port with a
-temporary data directory. The bench mines 100 + FANOUTS blocks to its own key (more for runs
-bigger than TXS), spends the mature coinbases in FANOUTS transactions of many outputs each (under
-the standard size, at the minimum fee rate), mines them in, and signs one 1-in/1-out transaction
-per output, paying twice the minimum fee rate, before timing (signing is not counted). Then the
-node mines continuously (its miner worker on the other core) and CONNECTIONS keep-alive
-connections submit every transaction, one request at a time each. Only 201 answers count as
-accepted (`api_tx_submit_errors` counts the others and must be 0); the figure is accepted
-transactions over the wall time of the submission phase, and the latencies are those of single
-requests (sent to fully answered).
+temporary data directory. The bench funds one 1-in/1-out transaction per submission through the
+node (funding.py: signing is not counted). Then the node mines continuously (its miner worker on
+the other core) and CONNECTIONS keep-alive connections submit every transaction, one request at a
+time each. Only 201 answers count as accepted (`api_tx_submit_errors` counts the others and must
+be 0); the figure is accepted transactions over the wall time of the submission phase, and the
+latencies are those of single requests (sent to fully answered).
 
 The client is raw asyncio streams writing HTTP/1.1 by hand, so that it costs little of the 2 cores
 it shares with the node; compare.py drives an empty route with it (`tx_request`, `submit`,
@@ -20,52 +17,30 @@ nonce-search worker process is not in it) and of the client, each as a percentag
 """
 
 import asyncio
-import hashlib
 import math
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from pocketchain.consensus.block import Block
-from pocketchain.consensus.keys import encode_address, key_hash, pubkey_from_secret
-from pocketchain.consensus.params import REGTEST
-from pocketchain.consensus.tx import TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
-from pocketchain.mempool.policy import DEFAULT_MIN_FEE_RATE, MAX_STANDARD_TX_SIZE
+from funding import fund
+from pocketchain import Client
+from pocketchain.consensus.tx import Tx
 from procs import NodeProc
 
 TXS = 24_000  # measured transactions
 WARMUP = 500  # submitted first over the same connections, not counted
-FANOUTS = 8  # coinbases split into TXS + WARMUP outputs (more for bigger runs)
-FANOUT_OUTPUTS = 3_200  # at most, so that a fan-out stays under the standard size
 CONNECTIONS = 24
-FEE_RATE = 2 * DEFAULT_MIN_FEE_RATE  # of the measured transactions, base units per byte
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 30.0  # opening a connection
 RUN_TIMEOUT = 300.0  # the whole submission phase
-SECRET = hashlib.sha256(b"pocketchain bench_api").digest()
 
 
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU time of a live process (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / 100  # utime, stime in clock ticks (USER_HZ)
-
-
-def signed_tx(prevout: OutPoint, amount: int, outputs: int, kh: bytes, fee_rate: int) -> Tx:
-    """A transaction spending `prevout` (worth `amount`) into `outputs` equal outputs to `kh`,
-    paying `fee_rate` per byte (the size does not depend on the amounts)."""
-
-    def build(fee: int) -> Tx:
-        each = (amount - fee) // outputs
-        outs = tuple(TxOut(each, kh) for _ in range(outputs))
-        return sign_tx(Tx(TX_VERSION, (TxIn(prevout, b"", b""),), outs), (SECRET,), REGTEST.magic)
-
-    size = build(0).size
-    tx = build(fee_rate * size)
-    assert tx.size == size <= MAX_STANDARD_TX_SIZE, tx.size
-    return tx
 
 
 def tx_request(port: int, tx: Tx) -> bytes:
@@ -81,42 +56,10 @@ def tx_request(port: int, tx: Tx) -> bytes:
 
 
 def _setup(node: NodeProc, count: int) -> list[bytes]:
-    """`count` signed transactions, each spending its own confirmed output of the bench's key,
-    as ready-to-send HTTP/1.1 requests."""
-    kh = key_hash(pubkey_from_secret(SECRET))
-    address = encode_address(REGTEST.hrp, kh)
-    fanout_count = max(FANOUTS, math.ceil(count / FANOUT_OUTPUTS))
-    hashes = node.api(
-        "POST",
-        "/mine",
-        admin=True,
-        json={"blocks": REGTEST.coinbase_maturity + fanout_count, "address": address},
-    )["hashes"]
-    per_fanout = math.ceil(count / fanout_count)
-    fanouts = []
-    for block_hash in hashes[:fanout_count]:
-        block = Block.parse(bytes.fromhex(node.api("GET", f"/blocks/{block_hash}/raw")["hex"]))
-        coinbase = block.txs[0]
-        assert coinbase.outputs[0].key_hash == kh
-        prevout = OutPoint(coinbase.txid, 0)
-        tx = signed_tx(prevout, coinbase.outputs[0].amount, per_fanout, kh, DEFAULT_MIN_FEE_RATE)
-        node.api("POST", "/txs", json={"hex": tx.raw.hex()})
-        fanouts.append(tx)
-    for _ in range(5 + fanout_count // 8):  # a block holds about 8 fan-outs; a few more tries
-        if node.api("GET", "/status")["mempool"] == 0:
-            break
-        node.api("POST", "/mine", admin=True, json={"blocks": 1})
-    assert node.api("GET", "/status")["mempool"] == 0, "the fan-outs were not mined"
-
-    requests = []
-    for fanout in fanouts:
-        for vout, out in enumerate(fanout.outputs):
-            if len(requests) == count:
-                break
-            tx = signed_tx(OutPoint(fanout.txid, vout), out.amount, 1, kh, FEE_RATE)
-            requests.append(tx_request(node.port, tx))
-    assert len(requests) == count
-    return requests
+    """`count` signed transactions, each spending its own confirmed output of the bench's key
+    (funding.py), as ready-to-send HTTP/1.1 requests."""
+    with Client(node.url, token=node.token) as chain:
+        return [tx_request(node.port, tx) for tx in fund(chain, count)]
 
 
 async def submit(

@@ -38,6 +38,7 @@ import bench_chain
 import bench_mine
 import bench_scaling
 import bench_validate
+import funding
 from pocketchain.consensus.tx import COIN, OutPoint
 from procs import free_port
 
@@ -196,7 +197,7 @@ def _route_rate(kind: str) -> float:
                     raise RuntimeError(f"the {kind} server did not start") from None
                 time.sleep(0.05)
         kh = bytes(20)
-        tx = bench_api.signed_tx(OutPoint(bytes(32), 0), 10 * COIN, 1, kh, bench_api.FEE_RATE)
+        tx = funding.signed_tx(OutPoint(bytes(32), 0), 10 * COIN, 1, kh, funding.FEE_RATE)
         request = bench_api.tx_request(port, tx)
         connections = bench_api.CONNECTIONS
         bench_api.run_loop(bench_api.submit(port, [request] * bench_api.WARMUP, connections))

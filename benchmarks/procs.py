@@ -46,11 +46,12 @@ class NodeProc:
         self.stop()
         raise RuntimeError(f"the node did not answer in {timeout} s")
 
+    @property
+    def token(self) -> str:
+        return (self.data_dir / self.network / "admin.token").read_text().strip()
+
     def api(self, method: str, path: str, admin: bool = False, **kwargs: Any) -> Any:
-        headers = {}
-        if admin:
-            token = (self.data_dir / self.network / "admin.token").read_text().strip()
-            headers["Authorization"] = f"Bearer {token}"
+        headers = {"Authorization": f"Bearer {self.token}"} if admin else {}
         response = self.http.request(method, "/api/v1" + path, headers=headers, **kwargs)
         response.raise_for_status()
         return response.json()

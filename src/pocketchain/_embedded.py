@@ -30,9 +30,10 @@ class Node(node.Node):
     and joins `peers`, base URLs of other nodes. `miners` worker processes search nonces when
     it mines (default: one per core but one), started the first time it does.
 
-    Every method may be called from any thread: reads and changes run one at a time on the
-    node's writer thread, and `status()` never waits for it. Close it (or leave the `with`)
-    to stop mining, save the mempool and release the store, which one node holds at a time.
+    Every method may be called from any thread: reads and changes run one at a time, each
+    holding the node's writer lock, and `status()` never waits for it. Close it (or leave the
+    `with`) to stop mining, save the mempool and release the store, which one node holds at a
+    time.
     """
 
     def __init__(

@@ -1,13 +1,13 @@
 """GET /api/v1/events: the node's events as Server-Sent Events (`block`, `tx`, `reorg`, `peer`).
 
-The node calls its listeners from its writer thread (and from peer threads); the hub hands each
-event to every subscriber's event loop with `call_soon_threadsafe`, into a bounded queue. A
-subscriber that falls so far behind that its queue fills is dropped (its stream ends; a browser's
-EventSource reconnects by itself) rather than letting memory grow. There is a cap on concurrent
-subscribers, and a smaller one per client address, so one client cannot take them all (429 past
-either). FastAPI sends a keep-alive comment after 15 s without an event, and
-a subscriber is removed as soon as its client goes away. When the server shuts down, `close`
-ends every stream with a comment saying so, so the shutdown does not wait for them.
+The node calls its listeners from whichever thread is its writer (and from peer threads); the hub
+hands each event to every subscriber's event loop with `call_soon_threadsafe`, into a bounded
+queue. A subscriber that falls so far behind that its queue fills is dropped (its stream ends; a
+browser's EventSource reconnects by itself) rather than letting memory grow. There is a cap on
+concurrent subscribers, and a smaller one per client address, so one client cannot take them all
+(429 past either). FastAPI sends a keep-alive comment after 15 s without an event, and a
+subscriber is removed as soon as its client goes away. When the server shuts down, `close` ends
+every stream with a comment saying so, so the shutdown does not wait for them.
 """
 
 import asyncio

@@ -143,7 +143,7 @@ class FaucetLimits:
 
 def router(node: Node) -> APIRouter:
     router = APIRouter(prefix="/api/v1")
-    limits = FaucetLimits()  # used on the writer thread only
+    limits = FaucetLimits()  # used by the writer only
 
     @router.post(
         "/faucet",

@@ -1,12 +1,13 @@
-"""The node's core: one writer thread owns the chainstate and the mempool; mining runs in processes.
+"""The node's core: one writer at a time owns the chainstate and the mempool; miners are processes.
 
-Everything that reads or changes the chain or the mempool runs on the writer (`node.call(fn)`),
-one thing at a time, so no lock is needed and no two blocks are ever connected at once. After
-each call the writer publishes a snapshot of the tip and the mempool's size (`node.snapshot`),
-which the status and the metrics read without waiting in the writer's queue: a node busy
-connecting blocks still says where it is. Nonce searching runs in worker processes (MinerPool),
-started the first time the node mines; the mining loop only asks the writer for a template and
-hands back solved blocks.
+Everything that reads or changes the chain or the mempool runs as the writer (`node.call(fn)`):
+in the calling thread, holding the writer lock, one thing at a time, so no two blocks are ever
+connected at once and nothing is read half-changed. An event loop must not wait for the lock:
+`node.acall(fn)` has a helper thread wait in its place. After each call the writer publishes a
+snapshot of the tip and the mempool's size (`node.snapshot`), which the status and the metrics
+read without waiting for the lock: a node busy connecting blocks still says where it is. Nonce
+searching runs in worker processes (MinerPool), started the first time the node mines; the
+mining loop only asks the writer for a template and hands back solved blocks.
 """
 
 import asyncio
@@ -91,8 +92,9 @@ class NodeCore:
             log.info("mempool: %d transactions restored", restored)
         self.miner = MinerPool(miners or default_miners())
         self.listeners: list[Callable[[Event], None]] = []  # told of each event, any thread
-        self._writer = ThreadPoolExecutor(1, thread_name_prefix="writer")
-        self._writer_ident = self._writer.submit(threading.get_ident).result()
+        self._writer_lock = threading.RLock()  # a call inside a call takes it again
+        self._writer_ident: int | None = None  # the thread that holds it
+        self._waiter = ThreadPoolExecutor(1, thread_name_prefix="writer")  # acall's, in turn
         self._stale = threading.Event()  # cancels the nonce search of a stale template
         self._template_fees = 0  # fees of the template being mined
         self._new_fees = 0  # fees of transactions that arrived since
@@ -112,22 +114,27 @@ class NodeCore:
     # -- the writer ---------------------------------------------------------------------------
 
     def call(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run `fn(*args)` on the writer thread and wait for its result (or exception); on the
-        writer thread itself (a call inside a call), run it at once rather than wait forever."""
-        if threading.get_ident() == self._writer_ident:
-            return fn(*args)
-        return self._writer.submit(self._on_writer, fn, *args).result()
+        """Run `fn(*args)` as the writer, in this thread, once no other call runs; its result
+        (or exception). A call inside a call runs at once."""
+        with self._writer_lock:
+            if self._writer_ident == threading.get_ident():
+                return fn(*args)
+            self._writer_ident = threading.get_ident()
+            try:
+                return self._as_writer(fn, *args)
+            finally:
+                self._writer_ident = None
 
     def acall(self, fn: Callable[..., T], *args: Any) -> "asyncio.Future[T]":
         """`call` for the running event loop: a future to await, done when the writer has run
-        `fn(*args)`; the loop is not blocked meanwhile."""
-        return asyncio.wrap_future(self._writer.submit(self._on_writer, fn, *args))
+        `fn(*args)`; the loop is not blocked meanwhile (a helper thread waits for the lock)."""
+        return asyncio.wrap_future(self._waiter.submit(self.call, fn, *args))
 
-    def _on_writer(self, fn: Callable[..., T], *args: Any) -> T:
-        """`fn(*args)`, on the writer. When the disk has no room for a change, the database
-        rolls it back, but the chainstate in memory may hold part of it already: it is read
-        again from the database, at once or, when loading needs room too (to finish a chain
-        switch), before a later call."""
+    def _as_writer(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)`, holding the writer lock. When the disk has no room for a change, the
+        database rolls it back, but the chainstate in memory may hold part of it already: it is
+        read again from the database, at once or, when loading needs room too (to finish a
+        chain switch), before a later call."""
         if self._reload_pending and time.monotonic() >= self._next_reload:
             self._reload_chain()
         try:
@@ -201,7 +208,7 @@ class NodeCore:
                     except RejectError as exc:
                         return exc
         except DiskFullError:
-            raise  # see _on_writer
+            raise  # see _as_writer
         except Exception:
             # the database rolled back blocks the memory holds as connected: read it again
             log.exception("a batch of blocks failed to commit; reloading the chainstate")
@@ -397,7 +404,7 @@ class NodeCore:
             self.call(self.save_mempool)
         except DiskFullError:
             log.error("the mempool was not saved: the disk is full")
-        self._writer.shutdown(wait=True)
+        self._waiter.shutdown(wait=True)
         self.miner.close()
         self.store.close()
         self._dir_lock.release()

@@ -1,6 +1,6 @@
 """`Node.events()`: the node's events as an iterator, for a program in the same process.
 
-Each iterator reads its own bounded queue, filled by a node listener (on the writer thread or a
+Each iterator reads its own bounded queue, filled by a node listener (from the writer or a
 peer thread, never blocking). A reader that falls so far behind that its queue fills is ended,
 as the event stream ends a slow subscriber, rather than letting memory grow; closing the node
 ends every reader after the events it was given.

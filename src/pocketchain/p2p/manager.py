@@ -151,7 +151,7 @@ class PeerManager:
         return [(p["url"], p.get("banned_until")) for p in json.loads(raw)] if raw else []
 
     def _save(self) -> None:
-        """Remember the peers (and bans) across restarts. On the writer thread."""
+        """Remember the peers (and bans) across restarts. As the writer."""
         now = time.time()
         with self._lock:
             rows = [
