@@ -35,6 +35,7 @@ from coincurve import PrivateKey, PublicKeyXOnly
 
 import bench_api
 import bench_chain
+import bench_front
 import bench_mine
 import bench_scaling
 import bench_validate
@@ -340,6 +341,22 @@ def compare(values: dict[str, float]) -> list[Comparison]:
             _per_s(values["limit_empty_asgi_app_per_s"], verify),
             "empty bare ASGI app on uvicorn + 1 verify",
         ),
+        Comparison(
+            "embedded",
+            "embedded_submit_tx_per_s",
+            "tx/s",
+            values["embedded_submit_tx_per_s"],
+            values["validate_tx_per_s"],
+            "validate_tx_per_s: the same validation without the front door",
+        ),
+        Comparison(
+            "client",
+            "client_submit_tx_per_s",
+            "tx/s",
+            values["client_submit_tx_per_s"],
+            values["client_submit_raw_http_tx_per_s"],
+            "hand-written HTTP/1.1, one request at a time, same node",
+        ),
     ]
 
 
@@ -381,7 +398,7 @@ def _bullets(items: list[str]) -> str:
 
 def reading(rows: list[Comparison], values: dict[str, float]) -> str:
     """Where each gap goes, in a few sentences built from the figures of this run."""
-    mine, _, connect, api_fastapi, api = rows
+    mine, _, connect, api_fastapi, api, embedded, client = rows
     sig_us = 1e6 / values["limit_secp256k1_verify_per_s"]
     validate_tx_us = 1e6 / values["validate_tx_per_s"]
     rows_us = connect.limit_us - sig_us
@@ -416,11 +433,19 @@ def reading(rows: list[Comparison], values: dict[str, float]) -> str:
             " go through FastAPI: its fast lane is a bare ASGI handler, and an empty one costs"
             f" {_us(asgi_us)} µs. Against that plus a signature ({_us(api.limit_us)} µs), the gap"
             " is the node's own work in the same process: parsing and mempool admission (the"
-            " validation above, the mempool's bookkeeping) in its writer thread and the handoffs"
+            " validation above, the mempool's bookkeeping) as the writer and the handoffs"
             f" to and from it, and connecting the {values['api_tx_submit_blocks_mined']:.0f}"
             f" blocks mined meanwhile, whose rows alone cost {_us(rows_us)} µs per transaction at"
             " SQLite's own speed. The miner's process holds the other core, which the empty"
             " routes shared only with the client.",
+            f"**The Python API.** `Node.submit` in the caller's process reaches"
+            f" {embedded.reached:.0%} of plain validation ({_us(embedded.us)} against"
+            f" {_us(embedded.limit_us)} µs per transaction): it skips the parsing and the block's"
+            " checks and adds the writer lock, the mempool's policy and bookkeeping and the event."
+            f" `Client.submit` costs {_us(client.us)} µs a transaction one at a time, against"
+            f" {_us(client.limit_us)} µs for the same requests written by hand: the difference is"
+            " httpx and the client's own work; many clients at once are what"
+            " `api_tx_submit_per_s` measures.",
         ]
     )
 
@@ -595,7 +620,7 @@ def main() -> None:
     step("libsecp256k1 verify", secp256k1_limit)
     step("SQLite rows", sqlite_limit)
     step("empty routes", http_limit)
-    for module in (bench_validate, bench_mine, bench_chain, bench_api):
+    for module in (bench_validate, bench_mine, bench_chain, bench_api, bench_front):
         step(module.__name__, module.run)
     costs: dict[str, dict[int, float]] = {}
 

@@ -8,6 +8,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import bench_api
 import bench_chain
 import bench_flood
+import bench_front
 import bench_mine
 import bench_node
 import bench_p2p
@@ -21,6 +22,7 @@ if __name__ == "__main__":  # bench_flood starts a process that imports this mod
         bench_chain,
         bench_node,
         bench_api,
+        bench_front,
         bench_flood,
         bench_p2p,
         bench_web,
