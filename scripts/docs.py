@@ -7,6 +7,7 @@ Usage: python scripts/docs.py OUTPUT_DIRECTORY
 
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pdoc
@@ -19,39 +20,29 @@ DESCRIPTION = re.compile(r"description='((?:[^'\\]|\\.)*)'")
 ANNOTATED = re.compile(r"(?:typing\.)?Annotated\[")
 
 
-def _closing(text: str, start: int) -> int:
-    """The index of the bracket that closes the one open before `start` (quotes skipped)."""
-    depth, quote = 1, ""
+def _outside_quotes(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, bracket depth after it) of each character of `text` from `start`
+    that is not inside a quoted string."""
+    depth, quote = 0, ""
     for i in range(start, len(text)):
         char = text[i]
         if quote:
             quote = "" if char == quote and text[i - 1] != "\\" else quote
-        elif char in "'\"":
+            continue
+        if char in "'\"":
             quote = char
-        elif char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-            if depth == 0:
-                return i
-    raise ValueError(f"unbalanced annotation: {text}")
+        depth += (char in "[(") - (char in "])")
+        yield i, char, depth
+
+
+def _closing(text: str, start: int) -> int:
+    """The index of the bracket that closes the one open before `start`."""
+    return next(i for i, _, depth in _outside_quotes(text, start) if depth == -1)
 
 
 def _top_level_comma(text: str) -> int:
     """The index of the first comma outside brackets and quotes, or -1."""
-    depth, quote = 0, ""
-    for i, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote and text[i - 1] != "\\" else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        elif char == "," and depth == 0:
-            return i
-    return -1
+    return next((i for i, char, depth in _outside_quotes(text) if char == "," and not depth), -1)
 
 
 def plain_type(annotation: str) -> str:

@@ -14,7 +14,7 @@ from framework import TestNode
 from prometheus_client.parser import text_string_to_metric_families
 
 import aio
-from pocketchain import _results
+import pocketchain
 from pocketchain.api.events import DROPPED, STOPPING, EventHub
 from pocketchain.consensus.hashes import from_display
 from pocketchain.consensus.params import REGTEST
@@ -202,8 +202,8 @@ def test_hub_drops_a_subscriber_that_falls_behind() -> None:
 
         def emit(first: int, last: int) -> None:
             for n in range(first, last):
-                hub.on_event(_results.TxEvent(txid=str(n)))
-            hub.on_event(_results.RejectedEvent(what="tx", code="x"))  # not an event for clients
+                hub.on_event(pocketchain.TxEvent(txid=str(n)))
+            hub.on_event(pocketchain.RejectedEvent(what="tx", code="x"))  # not an event for clients
 
         for first in (0, 3):  # `keeping_up` reads after each batch; `behind` never does
             thread = threading.Thread(target=emit, args=(first, first + 3))
@@ -221,7 +221,7 @@ def test_hub_drops_a_subscriber_that_falls_behind() -> None:
         return received, left
 
     received, left = aio.run(scenario())
-    assert received == [_results.TxEvent(txid=str(n)) for n in range(6)]
+    assert received == [pocketchain.TxEvent(txid=str(n)) for n in range(6)]
     assert left == [DROPPED]  # what it had not read is gone, and its stream ends saying why
     assert len(hub) == 0
 
