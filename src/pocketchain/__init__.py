@@ -14,7 +14,7 @@
 `Client` (and `AsyncClient`) has the methods of `Node` over a node's HTTP API, with the same
 results. Amounts are integers in base units (`COIN` per coin); hashes and txids are display hex.
 Every error raised on purpose is a `PocketchainError`: a rule's `RejectError` with its stable
-`code`, `NotFound`, `ApiError` (a refusal with an HTTP status), `Unreachable`.
+`code`, `NotFound`, `ApiError` (a refusal with an HTTP status), `Unreachable`, `WalletError`.
 """
 
 from importlib import import_module
@@ -57,6 +57,7 @@ if TYPE_CHECKING:  # imported when first used (below): `import pocketchain` stay
         Utxo,
     )
     from ._wallet import Balance, Wallet
+    from .wallet.errors import WalletError
     from .wallet.history import HistoryEntry
 
 __all__ = [
@@ -99,6 +100,7 @@ __all__ = [
     "Unreachable",
     "Utxo",
     "Wallet",
+    "WalletError",
     "__version__",
     "coins",
     "verify_headers",
@@ -114,6 +116,7 @@ _HOMES = {
 _HOMES |= dict.fromkeys(("AsyncClient", "Client", "Unreachable"), "_client")
 _HOMES |= dict.fromkeys(("Balance", "Wallet"), "_wallet")
 _HOMES["HistoryEntry"] = "wallet.history"
+_HOMES["WalletError"] = "wallet.errors"
 
 
 def __getattr__(name: str) -> Any:
