@@ -104,6 +104,7 @@ class NodeCore:
         self._closed = False
         self._reload_pending = False  # the disk refused a write: read the chainstate again
         self._next_reload = 0.0
+        self._held: list[Event] | None = None  # events of a batch not yet committed
         self.network = PeerManager(self, public_url, peers or [])
         self.snapshot = self._take_snapshot()
 
@@ -174,8 +175,12 @@ class NodeCore:
     def publish(self, event: Event) -> None:
         """Tell every listener (the event stream, the metrics, the peers): from any thread. From
         the writer, the snapshot is taken first, so a listener never sees a tip older than the
-        event."""
+        event; inside a batch (`accept_blocks`) the event waits for the commit, so nobody, the
+        status included, hears of a block a crash could still take back."""
         if threading.get_ident() == self._writer_ident:
+            if self._held is not None:
+                self._held.append(event)
+                return
             self.snapshot = self._take_snapshot()
         for listener in list(self.listeners):
             listener(event)
@@ -200,21 +205,30 @@ class NodeCore:
         """A sync's batch of blocks in one database transaction: one commit instead of one per
         block. Stops at the first invalid block and returns its error; the blocks before it stay.
         """
+        error: RejectError | None = None
+        held: list[Event] = []  # told once the batch is committed
+        self._held = held
         try:
             with self.store.transaction():
                 for block in blocks:
                     try:
                         self.accept_block(block)
                     except RejectError as exc:
-                        return exc
+                        error = exc
+                        break
         except DiskFullError:
             raise  # see _as_writer
         except Exception:
+            self._held = None
             # the database rolled back blocks the memory holds as connected: read it again
             log.exception("a batch of blocks failed to commit; reloading the chainstate")
             self._reload_chain()
             raise
-        return None
+        finally:
+            self._held = None
+        for event in held:
+            self.publish(event)
+        return error
 
     def invalidate_block(self, block_hash: bytes) -> None:
         self._chain_moved(*self.chain.invalidate(self._known(block_hash)))
