@@ -46,9 +46,9 @@ def fate(node: Node, txid: str) -> str:
 
 
 def main(home: Path) -> None:
-    a = Node(data_dir=home / "a", port=0, miners=1)
-    b = Node(data_dir=home / "b", port=0, peers=[str(a.url)], miners=1)
-    c = Node(data_dir=home / "c", port=0, peers=[str(a.url), str(b.url)], miners=1)
+    a = Node(data_dir=home / "a", port=0, miners=1, discover=False)
+    b = Node(data_dir=home / "b", port=0, peers=[str(a.url)], miners=1, discover=False)
+    c = Node(data_dir=home / "c", port=0, peers=[str(a.url), str(b.url)], miners=1, discover=False)
     try:
         payer = Wallet.create(None)
         bob, carol = Wallet.create(None), Wallet.create(None)

@@ -22,6 +22,7 @@ from ._results import (
     FeeRates,
     Found,
     Mempool,
+    NetworkInfo,
     Peer,
     Post,
     Proof,
@@ -156,6 +157,10 @@ def posts(limit: int, before: str | None) -> Call[tuple[Post, ...]]:
 
 def peers() -> Call[tuple[Peer, ...]]:
     return Call("GET", "/peers", _many(Peer))
+
+
+def network_info() -> Call[NetworkInfo]:
+    return Call("GET", "/network", _one(NetworkInfo))
 
 
 def connect(url: str) -> Call[Peer]:

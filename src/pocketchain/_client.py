@@ -26,6 +26,7 @@ from ._results import (
     FeeRates,
     Found,
     Mempool,
+    NetworkInfo,
     Peer,
     Post,
     Proof,
@@ -167,6 +168,9 @@ class Client(_Base):
     def peers(self) -> tuple[Peer, ...]:
         return self._run(calls.peers())
 
+    def network_info(self) -> NetworkInfo:
+        return self._run(calls.network_info())
+
     def connect(self, url: str) -> Peer:
         return self._run(calls.connect(url))
 
@@ -286,6 +290,9 @@ class AsyncClient(_Base):
 
     async def peers(self) -> tuple[Peer, ...]:
         return await self._run(calls.peers())
+
+    async def network_info(self) -> NetworkInfo:
+        return await self._run(calls.network_info())
 
     async def connect(self, url: str) -> Peer:
         return await self._run(calls.connect(url))

@@ -13,6 +13,7 @@ from pathlib import Path
 from .api.server import Server, listen, server
 from .consensus.params import ChainParams
 from .node import node
+from .p2p import PeerSettings
 
 SERVER_START = 30.0  # seconds for the HTTP server to be up, at most
 
@@ -27,8 +28,9 @@ class Node(node.Node):
     `data_dir` keeps its data across runs (`None`: a temporary directory, removed when the node
     closes); `db` is a `sqlite:///` or `postgresql://` URL, as the command's `--db`. With
     `port=` (0: any free one; `url` says which) it serves the HTTP API and the web UI on `host`
-    and joins `peers`, base URLs of other nodes. `miners` worker processes search nonces when
-    it mines (default: one per core but one), started the first time it does.
+    and joins `peers`, base URLs of other nodes (`seeds`, `max_outbound`, `max_inbound`,
+    `discover` and `forbid` are the flags of `pocketchain node`). `miners` worker processes
+    search nonces when it mines (default: one per core but one), started the first time it does.
 
     Every method may be called from any thread: reads and changes run one at a time, each
     holding the node's writer lock, and `status()` never waits for it. Close it (or leave the
@@ -46,6 +48,11 @@ class Node(node.Node):
         *,
         host: str = "127.0.0.1",
         miners: int | None = None,
+        seeds: Sequence[str] = (),
+        max_outbound: int = 8,
+        max_inbound: int = 64,
+        discover: bool = True,
+        forbid: Sequence[str] = (),
     ) -> None:
         if peers and port is None:
             raise ValueError("a node joins peers only when it serves them: give port=")
@@ -53,8 +60,18 @@ class Node(node.Node):
         self.url: str | None = None
         if sock is not None:
             self.url = f"http://{host}:{sock.getsockname()[1]}"
+        peering = PeerSettings(
+            public_url=self.url,
+            peers=tuple(peers),
+            seeds=tuple(seeds),
+            max_outbound=max_outbound,
+            max_inbound=max_inbound,
+            discover=discover,
+            forbid=tuple(forbid),
+            local_address=host,
+        )
         try:
-            super().__init__(network, data_dir, db, peers, miners=miners, public_url=self.url)
+            super().__init__(network, data_dir, db, miners=miners, peering=peering)
         except BaseException:
             if sock is not None:
                 sock.close()

@@ -272,6 +272,38 @@ class Peer:
     misbehavior: int
     connected: bool
     failures: Annotated[int, Field(description="failed attempts to reach it since a success")]
+    direction: Annotated[
+        Literal["outbound", "manual", "feeler", "inbound"],
+        Field(
+            description="outbound: dialled by choice from the address book; manual: given by the"
+            " operator (--peer, POST /api/v1/peers); feeler: a short test of an address;"
+            " inbound: it dialled us"
+        ),
+    ]
+    ip: Annotated[str | None, Field(description="the address its requests come from")]
+    connected_since: Annotated[float | None, Field(description="unix time of the handshake")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ban:
+    ip: Annotated[str, Field(description="the address the offending requests came from")]
+    until: Annotated[float, Field(description="unix time the ban ends")]
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkInfo:
+    """The node's place in the network: its connections, its address book and its bans."""
+
+    outbound: Annotated[int, Field(description="connected peers it picked from its book")]
+    manual: Annotated[int, Field(description="connected peers the operator gave")]
+    inbound: Annotated[int, Field(description="connected peers that dialled it")]
+    max_outbound: int
+    max_inbound: int
+    discover: Annotated[bool, Field(description="false with --no-discover")]
+    addresses_new: Annotated[int, Field(description="addresses heard of, never reached")]
+    addresses_tried: Annotated[int, Field(description="addresses that once answered")]
+    bans: tuple[Ban, ...]
 
 
 # -- events: what the node tells its listeners, the event stream and the peers ------------------

@@ -13,8 +13,8 @@ def nodes(tmp_path: Path) -> Iterator[Callable[..., TestNode]]:
     """`nodes()` starts a new regtest node (arguments go to TestNode)."""
     started: list[TestNode] = []
 
-    def start(*extra: str, network: str = "regtest") -> TestNode:
-        node = TestNode(tmp_path / f"node{len(started)}", network, *extra)
+    def start(*extra: str, network: str = "regtest", host: str = "127.0.0.1") -> TestNode:
+        node = TestNode(tmp_path / f"node{len(started)}", network, *extra, host=host)
         started.append(node)
         return node.start()
 

@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -22,7 +23,8 @@ def regtest_status(**changes: Any) -> dict[str, Any]:
 
 class FakePeer:
     """Serves GET /api/v1/status with `status` (and `routes`), answers a handshake with the
-    status and a key, every other POST with `{}`; records the paths asked for."""
+    status and a key, a long poll for news after a second with the status, an ask for addresses
+    with none, every other POST with `{}`; records the paths asked for."""
 
     def __init__(self, status: dict[str, Any], routes: dict[str, Any] | None = None) -> None:
         self.status = status
@@ -34,7 +36,13 @@ class FakePeer:
             def do_GET(self) -> None:
                 peer.requests.append(self.path)
                 path = self.path.split("?")[0]
-                self._answer(peer.status if path == "/api/v1/status" else peer.routes.get(path))
+                if path == "/api/v1/peers/news":
+                    time.sleep(1)  # nothing new: a long poll waits
+                    self._answer(peer.status | {"txs": [], "addresses": []})
+                elif path == "/api/v1/peers/addresses":
+                    self._answer({"addresses": []})
+                else:
+                    self._answer(peer.status if path == "/api/v1/status" else peer.routes.get(path))
 
             def do_POST(self) -> None:
                 peer.requests.append(self.path)

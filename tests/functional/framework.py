@@ -19,9 +19,9 @@ STOP_TIMEOUT = 15.0
 EXE = Path(sys.executable).parent / "pocketchain"
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return int(s.getsockname()[1])
 
 
@@ -39,12 +39,16 @@ class NodeError(Exception):
 class TestNode:
     __test__ = False  # not a pytest test class
 
-    def __init__(self, data_dir: Path, network: str = "regtest", *extra: str) -> None:
+    def __init__(
+        self, data_dir: Path, network: str = "regtest", *extra: str, host: str = "127.0.0.1"
+    ) -> None:
+        """A node listening on `host` (any of 127.0.0.0/8: a netgroup per 127.A.B.0/16)."""
         self.data_dir = data_dir
         self.network = network
         self.extra = list(extra)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.host = host
+        self.port = free_port(host)
+        self.url = f"http://{host}:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         self.http = httpx.Client(base_url=self.url, timeout=60)
         self.log = data_dir / "node.log"
@@ -53,6 +57,7 @@ class TestNode:
     def command(self, *extra: str) -> list[str]:
         """The command line that starts the node."""
         args = [str(EXE), "node", "--network", self.network, "--port", str(self.port)]
+        args += ["--host", self.host]
         return [*args, "--data-dir", str(self.data_dir), "--miners", "1", *self.extra, *extra]
 
     def start(self, *extra: str) -> "TestNode":

@@ -48,7 +48,7 @@ def test_a_flooding_peer_ends_banned_and_the_api_keeps_answering(nodes) -> None:
     fake = FakePeer(regtest_status())
     try:
         hello = node.http.post(
-            "/api/v1/peers/hello", json=regtest_status(url=fake.url, key="k" * 32)
+            "/api/v1/peers/hello", json=regtest_status(url=fake.url, nonce="k" * 16)
         )
         key = hello.json()["key"]
         wait_until(
@@ -88,7 +88,7 @@ def test_a_flooding_peer_ends_banned_and_the_api_keeps_answering(nodes) -> None:
     sent = node.http.post("/api/v1/peers/blocks", json={"hex": good}, headers={"X-Peer-Key": key})
     assert sent.status_code == 403 and sent.json()["error"]["code"] == "banned"
     assert node.tip() == tip["hash"]
-    again = node.http.post("/api/v1/peers/hello", json=regtest_status(url=fake.url, key="k" * 32))
+    again = node.http.post("/api/v1/peers/hello", json=regtest_status(url=fake.url, nonce="k" * 16))
     assert again.status_code == 403
 
     assert node.submit_block(good)["status"] == "accepted"  # the same block from anyone else

@@ -30,8 +30,8 @@ REFUSALS = {(409, "bad-txns-inputs-missingorspent"), (409, "txn-mempool-conflict
 
 def funded_pair(nodes) -> tuple[TestNode, TestNode, list[str]]:
     """A and B on one chain with FANS confirmed fan-outs of OUTPUTS outputs to key 2."""
-    a = nodes()
-    b = nodes("--peer", a.url)
+    a = nodes("--no-discover")  # the partition below holds
+    b = nodes("--no-discover", "--peer", a.url)
     wait_until(lambda: connected(a, b) and connected(b, a), what="A and B to shake hands")
     hashes = a.mine(100 + FANS, address(1))
     coinbases = [a.api("GET", f"/blocks/{h}")["txs"][0]["txid"] for h in hashes[:FANS]]

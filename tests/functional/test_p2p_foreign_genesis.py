@@ -27,7 +27,7 @@ def test_a_hello_from_a_foreign_chain_is_refused(nodes, foreign: FakePeer) -> No
         ({"genesis": "11" * 32}, "bad-genesis"),
         ({"network": "devnet"}, "bad-network"),
     ):
-        body = regtest_status(url=foreign.url, key="k" * 32) | changes
+        body = regtest_status(url=foreign.url, nonce="k" * 16) | changes
         answer = node.http.post("/api/v1/peers/hello", json=body)
         assert answer.status_code == 400 and answer.json()["error"]["code"] == code
     assert node.api("GET", "/peers") == []

@@ -25,7 +25,7 @@ def fake():
 
 def _hello(node, fake: FakePeer) -> str:
     """Shake hands as `fake`; the key the node issued us."""
-    body = regtest_status(url=fake.url, key="k" * 32)
+    body = regtest_status(url=fake.url, nonce="k" * 16)
     answer = node.http.post("/api/v1/peers/hello", json=body).json()
     return str(answer["key"])
 
@@ -66,7 +66,7 @@ def test_an_invalid_block_bans_the_peer_that_sent_it(nodes, fake: FakePeer) -> N
         "/api/v1/peers/blocks", json={"hex": block.raw.hex()}, headers={"X-Peer-Key": key}
     )
     assert again.status_code == 403 and again.json()["error"]["code"] == "banned"
-    hello = node.http.post("/api/v1/peers/hello", json=regtest_status(url=fake.url, key="k" * 32))
+    hello = node.http.post("/api/v1/peers/hello", json=regtest_status(url=fake.url, nonce="k" * 16))
     assert hello.status_code == 403  # a banned peer cannot shake hands again
 
     assert node.tip() == tip["hash"]  # the node kept its chain, and keeps serving and mining

@@ -6,8 +6,8 @@ from framework import connected, sync_all, wait_until
 
 
 def test_the_heavier_side_wins_and_the_losers_txs_return(nodes) -> None:
-    a = nodes()
-    b = nodes("--peer", a.url)
+    a = nodes("--no-discover")  # the partition below holds
+    b = nodes("--no-discover", "--peer", a.url)
     wait_until(lambda: connected(a, b) and connected(b, a), what="A and B to shake hands")
     hashes = a.mine(101, address(1))
     sync_all([a, b])

@@ -5,9 +5,9 @@ from framework import connected, sync_all, wait_until
 
 
 def test_blocks_and_txs_cross_a_line_of_three(nodes) -> None:
-    a = nodes()
-    b = nodes("--peer", a.url)
-    c = nodes("--peer", b.url)
+    a = nodes("--no-discover")  # each keeps to the peers it is given
+    b = nodes("--no-discover", "--peer", a.url)
+    c = nodes("--no-discover", "--peer", b.url)
     wait_until(lambda: connected(a, b) and connected(b, a), what="A and B to shake hands")
     wait_until(lambda: connected(b, c) and connected(c, b), what="B and C to shake hands")
     assert [p["url"] for p in a.api("GET", "/peers")] == [b.url]  # A does not know C

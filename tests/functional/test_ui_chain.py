@@ -12,7 +12,7 @@ def boxed(h: str) -> str:
 
 
 def test_ui_chain_shows_the_losing_side_of_a_healed_partition(nodes, open_page) -> None:
-    a, b = nodes(), nodes()
+    a, b = nodes("--no-discover"), nodes("--no-discover")  # the partition below holds
     a.connect(b)
     wait_until(lambda: connected(a, b) and connected(b, a), what="A and B to shake hands")
     a.mine(5)

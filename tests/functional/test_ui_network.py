@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 
 def test_ui_network_page_adds_a_peer_and_switches_mining(nodes, open_page) -> None:
-    a, b = nodes(), nodes()
+    a, b = nodes("--no-discover"), nodes("--no-discover")  # B does not dial A back
     page = open_page(a, "/#/network")
     page.get_by_role("heading", name="Network").wait_for()
     assert page.locator("#network").inner_text() == "regtest"

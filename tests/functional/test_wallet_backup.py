@@ -38,7 +38,7 @@ def test_wallet_backup(nodes, tmp_path: Path) -> None:
 
 
 def test_wallet_txn_doublespend(nodes, tmp_path: Path) -> None:
-    a, b = nodes(), nodes()
+    a, b = nodes("--no-discover"), nodes("--no-discover")  # the partition below holds
     wallet = CliWallet(tmp_path / "w.json", a)
     address, mnemonic = wallet.create()
     a.mine(1, address)

@@ -1,6 +1,7 @@
 """The peer manager against a peer served by httpx.MockTransport (no sockets, no processes):
-handshakes both ways, syncing from a peer ahead, announcing our blocks with the peer's key,
-scoring and banning what a peer sends, and the peer book kept across restarts."""
+the handshake we send, syncs both ways, announcements with the peer's key, and the inbound side:
+hellos that cause no request, self-connections caught by the nonce, bans on the sender's address,
+eviction when the inbound slots are full, and what is kept across restarts."""
 
 import json
 from collections.abc import Iterator
@@ -18,33 +19,55 @@ from pocketchain.consensus.errors import RejectError
 from pocketchain.consensus.hashes import to_display
 from pocketchain.consensus.params import REGTEST
 from pocketchain.node.core import NodeCore
-from pocketchain.p2p import PeerManager
+from pocketchain.p2p import PeerManager, PeerSettings
+from pocketchain.p2p.addrman import AddrMan
+from pocketchain.p2p.netaddr import parse_address
 from pocketchain.p2p.peer import SCORE_GARBAGE, PeerError
 
 OURS = "http://127.0.0.1:8332"
+GENESIS = to_display(REGTEST.genesis.hash)
+
+
+def hello(url: str, nonce: str = "0123456789abcdef", **changes: Any) -> dict[str, Any]:
+    """A regtest node's hello, at genesis."""
+    return {
+        "url": url,
+        "network": "regtest",
+        "genesis": GENESIS,
+        "height": 0,
+        "tip": GENESIS,
+        "chainwork": f"{2:064x}",
+        "nonce": nonce,
+    } | changes
 
 
 class Network:
     """Our node, its peer manager and a mock peer with a chain of its own."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, **settings: Any) -> None:
         self.node = NodeCore(REGTEST, tmp_path / "ours", miners=1)  # no URL: no network of its own
         self.events: list[Any] = []
         self.node.listeners.append(self.events.append)
         self.peer = MockPeer(Chainstate(REGTEST, SqliteStore(tmp_path / "peer.db")))
-        self.manager = PeerManager(self.node, OURS, [], transport=self.peer.transport)
+        self.settings = PeerSettings(public_url=OURS, **settings)
+        self.manager = PeerManager(self.node, self.settings, transport=self.peer.transport)
         self.manager.start()
 
     def peer_events(self) -> list[str]:
         return [e.event for e in self.events if isinstance(e, PeerEvent)]
 
-    def view(self) -> dict[str, Any]:
-        (view,) = self.manager.views()
+    def view(self, url: str = URL) -> dict[str, Any]:
+        (view,) = [v for v in self.manager.views() if v["url"] == url]
         return view
 
-    def book(self) -> list[dict[str, Any]]:
-        raw = self.node.call(self.node.peer_book)
-        return list(json.loads(raw)) if raw else []
+    def saved(self) -> dict[str, Any]:
+        raw = self.node.call(self.node.saved_peers)
+        return dict(json.loads(raw)) if raw else {}
+
+    def restart(self) -> None:
+        self.manager.stop()
+        self.manager = PeerManager(self.node, self.settings, transport=self.peer.transport)
+        self.manager.start()
 
     def close(self) -> None:
         self.manager.stop()
@@ -53,20 +76,24 @@ class Network:
 
 @pytest.fixture
 def net(tmp_path: Path) -> Iterator[Network]:
-    network = Network(tmp_path)
+    network = Network(tmp_path, discover=False)
     yield network
     network.close()
 
 
-def test_a_handshake_tells_the_peer_who_we_are_and_connects_it(net: Network) -> None:
+# -- the connections we dial ----------------------------------------------------------------------
+
+
+def test_a_handshake_tells_the_peer_who_we_are_and_keeps_it_as_a_manual_peer(net: Network) -> None:
     view = net.manager.connect(URL)
-    assert view["url"] == URL and view["connected"] and view["height"] == 0
-    ((hello, _),) = net.peer.sent("/api/v1/peers/hello")
-    assert hello["url"] == OURS and hello["network"] == "regtest"
-    assert hello["genesis"] == to_display(REGTEST.genesis.hash)
-    assert hello["key"] == net.manager.peers[URL].key_in  # the key it must present to us
+    assert view["url"] == URL and view["connected"] and view["direction"] == "manual"
+    ((sent, _),) = net.peer.sent("/api/v1/peers/hello")
+    assert sent["url"] == OURS and sent["network"] == "regtest" and sent["genesis"] == GENESIS
+    assert len(sent["nonce"]) == 16 and not net.manager.nonces  # only while the hello is out
     assert net.peer_events() == ["connected"]
-    assert net.book() == [{"url": URL, "banned_until": None}]
+    assert net.saved()["manual"] == [URL]
+    net.peer.wait_for(lambda: bool(net.peer.sent("/api/v1/peers/news")))
+    assert all(key == KEY for _, key in net.peer.sent("/api/v1/peers/news"))
 
 
 @pytest.mark.parametrize(
@@ -83,7 +110,7 @@ def test_a_peer_of_another_chain_or_none_at_all_is_refused_and_forgotten(
     with pytest.raises(PeerError) as refused:
         net.manager.connect(URL)
     assert refused.value.code == code
-    assert net.manager.views() == [] and net.book() == []
+    assert net.manager.views() == [] and net.saved()["manual"] == []
 
 
 def test_a_peer_with_more_work_is_synced_headers_first(net: Network) -> None:
@@ -101,38 +128,145 @@ def test_our_new_block_is_announced_with_the_key_the_peer_issued(net: Network) -
     net.manager.connect(URL)
     block = make_block(net.node.tip())
     net.node.call(net.node.accept_block, block)
-    net.peer.wait_for(lambda: bool(net.peer.sent("/api/v1/peers/blocks")))
+    net.peer.wait_for(lambda: net.peer.chain.tip.hash == block.hash)  # the peer took it
     ((body, key),) = net.peer.sent("/api/v1/peers/blocks")
     assert body == {"hex": block.raw.hex()} and key == KEY
-    assert net.view()["tip"] == block.header.hash_hex  # the peer took it
 
 
-def test_an_invalid_block_bans_the_peer_and_the_ban_is_kept(net: Network) -> None:
+def test_a_peer_behind_on_another_branch_is_sent_our_headers_then_the_blocks_it_wants(
+    net: Network,
+) -> None:
+    theirs = net.peer.chain
+    theirs.process_block(make_block(theirs.tip, tag=b"theirs"))  # a branch of one block
     net.manager.connect(URL)
-    key = net.manager.peers[URL].key_in
+    parent = net.node.tip()
+    for _ in range(3):  # ours: three blocks, more work
+        block = make_block(parent, tag=b"ours")
+        net.node.call(net.node.accept_block, block)
+        parent = net.node.tip()
+    net.peer.wait_for(lambda: theirs.tip.hash == net.node.tip().hash)
+    paths = [path for path, _, _ in net.peer.received]
+    assert "/api/v1/peers/locator" in paths
+    assert paths.index("/api/v1/peers/headers") < len(paths) - 1
+    assert any("blocks" in body for body, _ in net.peer.sent("/api/v1/peers/blocks"))
+
+
+# -- the connections others dial --------------------------------------------------------------
+
+
+def test_a_hello_sends_no_request_and_puts_the_url_in_the_book(tmp_path: Path) -> None:
+    net = Network(tmp_path, discover=True, max_outbound=0)  # no outbound slot to dial it into
+    try:
+        answer = net.manager.inbound.hello(hello(URL), "127.0.0.9")
+        assert answer["key"] and answer["url"] == OURS
+        assert net.view()["direction"] == "inbound" and net.view()["ip"] == "127.0.0.9"
+        assert net.manager.connected_count() == 1
+        assert parse_address(URL) in net.manager.book
+        net.manager.stop()  # its loop has run: whatever it would have sent, it has
+        assert net.peer.received == []
+    finally:
+        net.node.close()
+
+
+def test_a_dial_from_the_book_is_made_once_then_waits(tmp_path: Path) -> None:
+    net = Network(tmp_path, discover=True)
+    try:
+        net.peer.reachable = False  # a URL someone named in a hello, where nothing listens
+        net.manager.inbound.hello(hello(URL), "127.0.0.9")
+        net.peer.wait_for(lambda: bool(net.peer.sent("/api/v1/peers/hello")))
+        assert net.manager._pick(net.manager.book.info[parse_address(URL)].last_try, False) is None
+        assert [path for path, _, _ in net.peer.received] == ["/api/v1/peers/hello"]
+    finally:
+        net.close()
+
+
+def test_a_hello_with_our_own_nonce_is_refused(net: Network) -> None:
+    net.manager.nonces.add("feedfacefeedface")
+    with pytest.raises(PeerError) as refused:
+        net.manager.inbound.hello(
+            hello("http://127.0.0.5:1", nonce="feedfacefeedface"), "127.0.0.1"
+        )
+    assert refused.value.code == "self-connection"
+    assert net.manager.views() == []
+
+
+@pytest.mark.parametrize("url", ["http://localhost:5000", "http://127.1:5000", "http://h:1/x"])
+def test_a_hello_must_name_an_ip_url(net: Network, url: str) -> None:
+    with pytest.raises(PeerError) as refused:
+        net.manager.inbound.hello(hello(url), "127.0.0.9")
+    assert refused.value.code == "bad-url"
+
+
+def test_a_ban_holds_the_address_whatever_url_it_claims_next(net: Network) -> None:
+    key = net.manager.inbound.hello(hello("http://127.0.0.9:1"), "127.0.0.9")["key"]
     greedy = make_block(net.node.tip(), fees=10**9)  # its coinbase claims fees nobody paid
     with pytest.raises(RejectError) as rejected:
-        net.manager.receive_block(key, greedy.raw.hex())
+        net.manager.inbound.receive_block(key, "127.0.0.9", greedy.raw.hex())
     assert rejected.value.code == "bad-cb-amount"
-    assert net.view()["banned_until"] is not None and not net.view()["connected"]
+    view = net.view("http://127.0.0.9:1")
+    assert view["banned_until"] is not None and not view["connected"]
     assert net.peer_events() == ["connected", "banned"]
-    net.peer.wait_for(lambda: net.book()[0]["banned_until"] is not None)
     with pytest.raises(PeerError) as refused:  # what it sends now is not even looked at
-        net.manager.receive_txs(key, [])
+        net.manager.inbound.receive_txs(key, "127.0.0.9", [])
     assert (refused.value.status, refused.value.code) == (403, "banned")
+    with pytest.raises(PeerError) as again:  # a new hello with a new URL: still banned
+        net.manager.inbound.hello(hello("http://127.0.0.9:2"), "127.0.0.9")
+    assert again.value.code == "banned"
+    net.restart()
+    with pytest.raises(PeerError) as after:  # and across a restart
+        net.manager.inbound.hello(hello("http://127.0.0.9:3"), "127.0.0.9")
+    assert after.value.code == "banned"
+
+
+def test_a_key_is_good_only_from_the_address_it_was_issued_to(net: Network) -> None:
+    key = net.manager.inbound.hello(hello("http://127.0.0.9:1"), "127.0.0.9")["key"]
+    with pytest.raises(PeerError) as refused:
+        net.manager.inbound.receive_txs(key, "127.0.0.10", [])
+    assert refused.value.code == "unknown-peer"
 
 
 def test_undecodable_transactions_are_scored_once_per_relay(net: Network) -> None:
-    net.manager.connect(URL)
-    key = net.manager.peers[URL].key_in
-    answer = net.manager.receive_txs(key, ["zz", "00"])
+    key = net.manager.inbound.hello(hello("http://127.0.0.9:1"), "127.0.0.9")["key"]
+    answer = net.manager.inbound.receive_txs(key, "127.0.0.9", ["zz", "00"])
     assert answer == {"accepted": 0, "rejected": []}
-    assert net.view()["misbehavior"] == 2 * SCORE_GARBAGE and net.view()["connected"]
+    view = net.view("http://127.0.0.9:1")
+    assert view["misbehavior"] == 2 * SCORE_GARBAGE and view["connected"]
 
 
-def test_data_from_a_node_that_never_said_hello_is_refused(net: Network) -> None:
-    block = make_block(net.node.tip())
-    with pytest.raises(PeerError) as refused:
-        net.manager.receive_block("a key nobody issued", block.raw.hex())
-    assert (refused.value.status, refused.value.code) == (401, "unknown-peer")
-    assert net.node.tip().height == 0
+def test_full_inbound_slots_evict_from_the_most_crowded_netgroup(tmp_path: Path) -> None:
+    net = Network(tmp_path, discover=False, max_inbound=30)
+    try:
+        inbound = net.manager.inbound
+        for n in range(10):  # ten honest peers, each in a netgroup of its own
+            inbound.hello(hello(f"http://127.{n}.0.1:1"), f"127.{n}.0.1")
+        for n in range(200):  # a flood from one netgroup, many addresses in it
+            ip = f"127.99.{n // 250}.{n % 250 + 1}"
+            inbound.hello(hello(f"http://{ip}:{n + 1}"), ip)
+        ips = [p.ip for p in inbound.peers.values()]
+        assert len(ips) == 30
+        assert all(f"127.{n}.0.1" in ips for n in range(10))  # no honest one was evicted
+    finally:
+        net.close()
+
+
+def test_hellos_from_one_address_are_rate_limited(net: Network) -> None:
+    codes = []
+    for n in range(30):
+        try:
+            net.manager.inbound.hello(hello(f"http://127.0.0.9:{n + 1}"), "127.0.0.9")
+            codes.append(200)
+        except PeerError as exc:
+            codes.append(exc.status)
+    assert 429 in codes and codes.count(200) <= 12
+
+
+def test_the_book_and_the_manual_peers_outlive_a_restart(net: Network) -> None:
+    net.manager.connect(URL)
+    net.manager.learn(["http://10.1.2.3:5000", "http://169.254.169.254:80"], "10.9.0.0/16")
+    net.restart()
+    book = net.manager.book
+    assert parse_address("http://10.1.2.3:5000") in book
+    assert parse_address("http://169.254.169.254:80") not in book  # forbidden: never stored
+    assert URL in net.manager.manual
+    saved = AddrMan.load(net.saved()["book"])
+    assert saved.key == book.key and len(saved) == len(book)

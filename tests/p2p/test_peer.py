@@ -1,39 +1,15 @@
-"""Peer bookkeeping: URLs, misbehaviour scores and bans, backoff, what a peer is known to have."""
-
-import pytest
+"""Connection bookkeeping: misbehaviour scores, inbound silence, backoff, what a peer is known to
+have."""
 
 from pocketchain.p2p.peer import (
-    BAN_SECONDS,
     BAN_THRESHOLD,
+    INBOUND_TIMEOUT,
     MAX_BACKOFF,
     SCORE_GARBAGE,
     KnownSet,
     Peer,
-    PeerError,
-    normalize_url,
     scored,
 )
-
-
-@pytest.mark.parametrize(
-    ("text", "url"),
-    [
-        ("http://127.0.0.1:5000/", "http://127.0.0.1:5000"),
-        (" https://node.example:443 ", "https://node.example:443"),
-        ("http://host/prefix/", "http://host/prefix"),
-    ],
-)
-def test_urls_are_normalized(text: str, url: str) -> None:
-    assert normalize_url(text) == url
-
-
-@pytest.mark.parametrize(
-    "text", ["ftp://host:1", "127.0.0.1:5000", "http://", "http://h:99999", "http://h:1/?q=1"]
-)
-def test_bad_urls_are_refused(text: str) -> None:
-    with pytest.raises(PeerError) as info:
-        normalize_url(text)
-    assert info.value.status == 400 and info.value.code == "bad-url"
 
 
 def test_scores_follow_cores_rules() -> None:
@@ -45,21 +21,22 @@ def test_scores_follow_cores_rules() -> None:
         assert scored(code, block=False) == 0  # races and local policy are not misbehaviour
 
 
-def test_misbehaviour_adds_up_to_a_ban_that_expires() -> None:
-    peer = Peer("http://p:1", key_out="k", verified=True)
-    assert peer.connected(0)
-    steps = [peer.misbehave(SCORE_GARBAGE, 0) for _ in range(BAN_THRESHOLD // SCORE_GARBAGE)]
+def test_misbehaviour_adds_up_to_the_ban_threshold() -> None:
+    peer = Peer("http://127.0.0.1:1", "inbound", key="k")
+    steps = [peer.misbehave(SCORE_GARBAGE) for _ in range(BAN_THRESHOLD // SCORE_GARBAGE)]
     assert steps[-1] is True and not any(steps[:-1])
-    assert peer.banned(1) and not peer.connected(1)
-    assert peer.misbehave(SCORE_GARBAGE, 1) is False  # no more scoring while banned
-    peer.lift_expired_ban(BAN_SECONDS - 1)
-    assert peer.banned(BAN_SECONDS - 1)
-    peer.lift_expired_ban(BAN_SECONDS)
-    assert not peer.banned(BAN_SECONDS) and peer.misbehavior == 0
+    assert peer.misbehave(0) is False
+
+
+def test_an_inbound_peer_is_connected_while_it_keeps_talking() -> None:
+    peer = Peer("http://127.0.0.1:1", "inbound", key="k", connected_since=0.0)
+    peer.seen({"height": 3, "tip": "ab" * 32, "chainwork": "ff"}, 10.0)
+    assert peer.connected(10.0 + INBOUND_TIMEOUT - 1)
+    assert not peer.connected(10.0 + INBOUND_TIMEOUT) and peer.quiet(10.0 + INBOUND_TIMEOUT)
 
 
 def test_unreachable_peers_are_retried_with_growing_waits() -> None:
-    peer = Peer("http://p:1", key_out="k", verified=True)
+    peer = Peer("http://127.0.0.1:1", "manual", key="k", connected_since=0.0)
     waits = []
     for _ in range(10):
         peer.unreachable(100.0)

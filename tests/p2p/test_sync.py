@@ -36,7 +36,7 @@ def run_sync(ours: NodeCore, source: Chainstate) -> list[tuple[int, str]]:
     client = PeerClient(MockPeer(source, ANSWER).transport)
 
     async def main() -> None:
-        peer = Peer(URL)
+        peer = Peer(URL, "outbound")
         await sync.sync_from(ours, client, peer, lambda p, s, r: punished.append((s, r)))
         await client.close()
 

@@ -39,15 +39,17 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 class Server(uvicorn.Server):
-    """uvicorn's server, which ends the open event streams (GET /api/v1/events) as its shutdown
-    starts: they never end by themselves, and the shutdown would otherwise wait them out."""
+    """uvicorn's server, which ends the open event streams (GET /api/v1/events) and answers the
+    peers' long polls as its shutdown starts: the shutdown would otherwise wait them out."""
 
-    def __init__(self, config: uvicorn.Config, hub: EventHub) -> None:
+    def __init__(self, config: uvicorn.Config, node: Node, hub: EventHub) -> None:
         super().__init__(config)
+        self.node = node
         self.hub = hub
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self.hub.close()
+        self.node.network.inbound.answer_all()
         await super().shutdown(sockets)
 
 
@@ -67,4 +69,4 @@ def server(node: Node, host: str, port: int, trusted_proxies: Sequence[str] = ()
         http=guarded_protocol(ConnectionGuard(connection_limit(raise_file_limit()))),
         ws="none",
     )
-    return Server(config, app.state.events)
+    return Server(config, node, app.state.events)

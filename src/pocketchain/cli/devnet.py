@@ -2,8 +2,8 @@
 
 Node 0 keeps its data in DATA_DIR itself, so the other commands (`wallet`, `mine`, `post`) find it
 and its admin token with their defaults; node i keeps its data in DATA_DIR/devnet-node{i}. Node i
-is started with `--peer` for every node before it, and each handshake makes both sides learn of
-each other, so the nodes end up in a full mesh.
+is started with `--peer` for every node before it and `--no-discover`, so the nodes form a full
+mesh and nothing else (a split made by forgetting peers holds until it is healed).
 
 Every child runs in its own session: Ctrl-C at the terminal reaches only this process, which then
 stops the nodes itself (SIGTERM, a bounded wait, SIGKILL for stragglers). If this process dies
@@ -100,6 +100,7 @@ def start_node(
     log.parent.mkdir(parents=True, exist_ok=True)
     args = [sys.executable, "-m", "pocketchain", "node", "--network", network, "--host", HOST]
     args += ["--port", str(port), "--data-dir", str(data_dir), "--miners", "1"]
+    args += ["--no-discover"]  # a mesh of the nodes it starts, and only that: splits hold
     args += ["--mine"] if mine else []
     for peer in peers:
         args += ["--peer", peer]

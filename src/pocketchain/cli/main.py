@@ -82,6 +82,25 @@ def node(
         str | None,
         typer.Option(help="The URL peers reach this node at (default: http://HOST:PORT)."),
     ] = None,
+    seed: Annotated[
+        list[str] | None,
+        typer.Option(help="A node to ask for addresses of peers, then leave (repeat for more)."),
+    ] = None,
+    max_outbound: Annotated[
+        int, typer.Option(min=0, help="Peers this node picks from its address book.")
+    ] = 8,
+    max_inbound: Annotated[int, typer.Option(min=0, help="Peers that may connect to it.")] = 64,
+    no_discover: Annotated[
+        bool,
+        typer.Option("--no-discover", help="Keep to the --peer nodes: learn of no others."),
+    ] = False,
+    forbid: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="An IP range (CIDR) never to connect to (repeat for more; link-local and"
+            " 169.254.169.254 always are)."
+        ),
+    ] = None,
     trusted_proxy: Annotated[
         list[str] | None,
         typer.Option(
@@ -94,6 +113,7 @@ def node(
 
     Example: pocketchain node --network regtest --port 5000 --peer http://127.0.0.1:5001
     """
+    from ..p2p import PeerSettings
     from .run_node import run_node  # the server's imports load only for this command
 
     if public_url is None and host in ("0.0.0.0", "::"):
@@ -106,7 +126,21 @@ def node(
             ipaddress.ip_network(proxy, strict=False)
         except ValueError:
             raise UserError(f"--trusted-proxy {proxy!r} is not an IP address or network") from None
-    url = public_url or f"http://{host}:{port}"
+    for text in forbid or []:
+        try:
+            ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            raise UserError(f"--forbid {text!r} is not an IP range (CIDR)") from None
+    peering = PeerSettings(
+        public_url=public_url or f"http://{host}:{port}",
+        peers=tuple(peer or ()),
+        seeds=tuple(seed or ()),
+        max_outbound=max_outbound,
+        max_inbound=max_inbound,
+        discover=not no_discover,
+        forbid=tuple(forbid or ()),
+        local_address=host,
+    )
     run_node(
         params_of(network),
         host,
@@ -116,8 +150,7 @@ def node(
         mine,
         mine_to,
         miners,
-        url,
-        peer or [],
+        peering,
         trusted_proxy or [],
     )
 

@@ -10,6 +10,7 @@ from ..api.server import listen, server
 from ..consensus.keys import decode_address, encode_address
 from ..consensus.params import ChainParams
 from ..node.node import Node
+from ..p2p import PeerSettings
 from . import logs
 
 log = logging.getLogger("pocketchain")
@@ -28,14 +29,13 @@ def run_node(
     mine: bool,
     mine_to: str | None,
     miners: int | None,
-    public_url: str,
-    peers: list[str],
+    peering: PeerSettings,
     trusted_proxies: list[str],
 ) -> None:
     logs.configure()
     pay_to = decode_address(params.hrp, mine_to) if mine_to else None
     sock = listen(host, port)
-    node = Node(params, data_dir, db, peers, miners=miners, public_url=public_url)
+    node = Node(params, data_dir, db, miners=miners, peering=peering)
     try:
         http = server(node, host, port, trusted_proxies)
         gc.freeze()  # the loaded block tree lives as long as the process: out of every collection

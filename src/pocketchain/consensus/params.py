@@ -31,6 +31,8 @@ class ChainParams:
     # work (Core: nMinimumChainWork, raised with releases as the chain grows)
     minimum_chain_work: int
     genesis: Block
+    # nodes a new node asks for addresses of peers (Core: vSeeds); not consensus, but per network
+    seeds: tuple[str, ...] = ()
 
     @property
     def genesis_hash(self) -> bytes:

@@ -37,7 +37,7 @@ from ..consensus.tx import Tx
 from ..mempool.pool import Mempool, MempoolEntry
 from ..mining.assemble import TEMPLATE_BYTES, assemble_block
 from ..mining.workers import MinerPool
-from ..p2p import PeerManager
+from ..p2p import PeerManager, PeerSettings
 from .keyfiles import load_or_create_miner_key, load_or_create_token
 
 log = logging.getLogger("pocketchain.node")
@@ -69,8 +69,7 @@ class NodeCore:
         data_dir: Path,
         db: str | None = None,
         miners: int | None = None,
-        public_url: str | None = None,
-        peers: list[str] | None = None,
+        peering: PeerSettings | None = None,
     ) -> None:
         self.params = params
         self.dir = data_dir / params.name
@@ -105,7 +104,7 @@ class NodeCore:
         self._reload_pending = False  # the disk refused a write: read the chainstate again
         self._next_reload = 0.0
         self._held: list[Event] | None = None  # events of a batch not yet committed
-        self.network = PeerManager(self, public_url, peers or [])
+        self.network = PeerManager(self, peering or PeerSettings())
         self.snapshot = self._take_snapshot()
 
     def start(self) -> None:
@@ -331,10 +330,16 @@ class NodeCore:
     def stored_block(self, block_hash: bytes) -> bytes | None:
         return self.store.get_block(block_hash)
 
-    def peer_book(self) -> bytes | None:
+    def stored_blocks(self, hashes: list[bytes]) -> dict[bytes, bytes]:
+        return self.store.get_blocks(hashes)
+
+    def active_headers(self, locator: list[bytes], limit: int) -> list[BlockHeader]:
+        return self.chain.headers_after(locator, limit)
+
+    def saved_peers(self) -> bytes | None:
         return self.store.get_meta(PEER_BOOK)
 
-    def save_peer_book(self, data: bytes) -> None:
+    def save_peers(self, data: bytes) -> None:
         self.store.set_meta(PEER_BOOK, data)
 
     # -- mining (from any thread but the writer) ----------------------------------------------

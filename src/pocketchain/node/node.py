@@ -17,6 +17,7 @@ from types import TracebackType
 from .._results import (
     AddressSummary,
     AddressTx,
+    Ban,
     Block,
     BlockSummary,
     ChainTip,
@@ -25,6 +26,7 @@ from .._results import (
     FeeRates,
     Found,
     Mempool,
+    NetworkInfo,
     Peer,
     Post,
     Proof,
@@ -41,6 +43,7 @@ from ..consensus.keys import decode_address
 from ..consensus.params import ChainParams, get_params
 from ..consensus.pow import compact_to_target
 from ..consensus.tx import Tx
+from ..p2p import PeerSettings
 from . import faucet, queries
 from .core import NodeCore
 from .readers import Readers
@@ -62,19 +65,18 @@ class Node(NodeCore):
         network: str | ChainParams = "regtest",
         data_dir: Path | str | None = None,
         db: str | None = None,
-        peers: Sequence[str] = (),
         *,
         miners: int | None = None,
-        public_url: str | None = None,
+        peering: PeerSettings | None = None,
     ) -> None:
         """A node of `network` (a name or its parameters) keeping its data in `data_dir`, or
         in a temporary directory removed when it closes when that is None; `db` as the
-        command's `--db`. It joins `peers` only with a `public_url` to tell them."""
+        command's `--db`. It joins the network only when `peering` gives a public URL."""
         params = get_params(network) if isinstance(network, str) else network
         self._throwaway = data_dir is None
         where = Path(tempfile.mkdtemp(prefix="pocketchain-")) if data_dir is None else data_dir
         try:
-            super().__init__(params, Path(where).expanduser(), db, miners, public_url, list(peers))
+            super().__init__(params, Path(where).expanduser(), db, miners, peering)
         except BaseException:
             if self._throwaway:
                 shutil.rmtree(where, ignore_errors=True)
@@ -146,11 +148,11 @@ class Node(NodeCore):
 
     def raw_blocks(self, hashes: Sequence[bytes]) -> dict[bytes, bytes]:
         """The serializations of those of `hashes` the node holds (peers fetch in batches)."""
-        return self.call(self.store.get_blocks, list(hashes))
+        return self.call(self.stored_blocks, list(hashes))
 
     def headers_after(self, locator: Sequence[bytes], limit: int) -> list[BlockHeader]:
         """Active-chain headers after the first locator hash on it (Core: getheaders)."""
-        return self.call(self.chain.headers_after, list(locator), limit)
+        return self.call(self.active_headers, list(locator), limit)
 
     def tips(self) -> tuple[ChainTip, ...]:
         """Every branch end of the block tree, the active tip first (Core: getchaintips)."""
@@ -256,9 +258,15 @@ class Node(NodeCore):
         """The peers this node knows, and how they are doing."""
         return tuple(Peer(**view) for view in self.network.views())
 
+    def network_info(self) -> NetworkInfo:
+        """Connections by direction, the address book's size, the bans in force."""
+        info = self.network.info()
+        return NetworkInfo(**info | {"bans": tuple(Ban(**ban) for ban in info["bans"])})
+
     def connect(self, url: str) -> Peer:
-        """Shake hands with the node at `url` (both sides learn of each other) and sync from it;
-        a node needs a public URL (it serves HTTP) to have peers."""
+        """Shake hands with the node at `url` and keep it as a manual peer (never evicted,
+        redialled when lost); both sides sync. A node needs a public URL (it serves HTTP) to
+        have peers."""
         return Peer(**self.network.connect(url))
 
     def disconnect(self, url: str) -> None:

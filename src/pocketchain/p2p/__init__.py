@@ -1,5 +1,6 @@
-"""Peers over HTTP: handshake, announcements, headers-first sync, misbehaviour and bans."""
+"""Peers over HTTP: the address book, dialling and inbound slots, handshakes, announcements,
+syncs both ways, misbehaviour and bans."""
 
-from .manager import PeerManager
+from .manager import PeerManager, PeerSettings
 
-__all__ = ["PeerManager"]
+__all__ = ["PeerManager", "PeerSettings"]

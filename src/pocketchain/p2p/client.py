@@ -9,7 +9,8 @@ from ..consensus.errors import PocketchainError
 from ..consensus.hashes import to_display
 from .peer import Peer, PeerError
 
-TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+READ_TIMEOUT = 10.0
+TIMEOUT = httpx.Timeout(READ_TIMEOUT, connect=3.0)
 MAX_BLOCKS_PER_REQUEST = 16
 
 
@@ -18,10 +19,15 @@ class ProtocolError(PocketchainError):
 
 
 class PeerClient:
-    def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        """Over sockets, or over `transport` (tests: httpx.MockTransport)."""
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=64)
-        self.http = httpx.AsyncClient(timeout=TIMEOUT, limits=limits, transport=transport)
+    def __init__(
+        self, transport: httpx.AsyncBaseTransport | None = None, local_address: str | None = None
+    ) -> None:
+        """Over sockets, from `local_address` (the IP this node listens on, so that peers see
+        the netgroup it is in), or over `transport` (tests: httpx.MockTransport)."""
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
+        if transport is None:
+            transport = httpx.AsyncHTTPTransport(limits=limits, local_address=local_address)
+        self.http = httpx.AsyncClient(timeout=TIMEOUT, transport=transport)
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -32,6 +38,8 @@ class PeerClient:
             response = await self.http.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
             raise PeerError(400, "peer-unreachable", f"{url}: {exc!r}") from None
+        if response.status_code >= 500:  # its trouble, not its misbehaviour
+            raise PeerError(400, "peer-unreachable", f"{url} answered {response.status_code}")
         try:
             body = response.json()
         except ValueError:
@@ -48,9 +56,35 @@ class PeerClient:
         body = await self._request("POST", f"{url}/api/v1/peers/hello", json=ours)
         return _checked(body, ("network", "genesis", "key", "height", "tip", "chainwork"))
 
-    async def status(self, url: str) -> dict[str, Any]:
-        body = await self._request("GET", f"{url}/api/v1/status")
-        return _checked(body, ("network", "genesis", "height", "tip", "chainwork"))
+    async def news(self, peer: Peer, wait: float) -> dict[str, Any]:
+        """The peer's tip, and the transactions and addresses it has for us, once it has any
+        or after `wait` seconds (a long poll)."""
+        body = await self._request(
+            "GET",
+            f"{peer.base}/api/v1/peers/news",
+            params={"wait": wait},
+            headers=_key(peer),
+            timeout=httpx.Timeout(wait + READ_TIMEOUT, connect=3.0),
+        )
+        news = _checked(
+            body, ("network", "genesis", "height", "tip", "chainwork", "txs", "addresses")
+        )
+        if not isinstance(news["txs"], list) or not isinstance(news["addresses"], list):
+            raise ProtocolError(f"{peer.url} sent malformed news")
+        return news
+
+    async def addresses(self, peer: Peer) -> list[str]:
+        """Addresses the peer knows (Core: getaddr)."""
+        body = await self._request("GET", f"{peer.base}/api/v1/peers/addresses", headers=_key(peer))
+        return _strings(_checked(body, ("addresses",))["addresses"], peer)
+
+    async def locator(self, peer: Peer) -> list[bytes]:
+        """The peer's block locator: where its chain parts from ours."""
+        body = await self._request("GET", f"{peer.base}/api/v1/peers/locator", headers=_key(peer))
+        hashes = [_unhex(h) for h in _strings(_checked(body, ("locator",))["locator"], peer)]
+        if any(len(h) != 32 for h in hashes):
+            raise ProtocolError(f"{peer.url} sent a malformed locator")
+        return [h[::-1] for h in hashes]
 
     async def headers(self, url: str, locator: list[bytes]) -> list[bytes]:
         """Raw 80-byte headers after the locator on the peer's active chain."""
@@ -77,17 +111,47 @@ class PeerClient:
         return dict(
             await self._request(
                 "POST",
-                f"{peer.url}/api/v1/peers/blocks",
+                f"{peer.base}/api/v1/peers/blocks",
                 json={"hex": raw.hex()},
                 headers=_key(peer),
             )
+        )
+
+    async def send_headers(self, peer: Peer, raws: list[bytes]) -> list[bytes]:
+        """Push headers; the hashes of the blocks the peer wants of them."""
+        body = await self._request(
+            "POST",
+            f"{peer.base}/api/v1/peers/headers",
+            json={"headers": [raw.hex() for raw in raws]},
+            headers=_key(peer),
+        )
+        wanted = [_unhex(h) for h in _strings(_checked(body, ("wanted",))["wanted"], peer)]
+        return [h[::-1] for h in wanted]
+
+    async def send_blocks(self, peer: Peer, raws: list[bytes]) -> dict[str, Any]:
+        """Push blocks the peer wanted (after send_headers), in chain order."""
+        return dict(
+            await self._request(
+                "POST",
+                f"{peer.base}/api/v1/peers/blocks",
+                json={"blocks": [raw.hex() for raw in raws]},
+                headers=_key(peer),
+            )
+        )
+
+    async def send_addresses(self, peer: Peer, urls: list[str]) -> None:
+        await self._request(
+            "POST",
+            f"{peer.base}/api/v1/peers/addresses",
+            json={"addresses": urls},
+            headers=_key(peer),
         )
 
     async def send_txs(self, peer: Peer, raws: list[bytes]) -> dict[str, Any]:
         return dict(
             await self._request(
                 "POST",
-                f"{peer.url}/api/v1/peers/txs",
+                f"{peer.base}/api/v1/peers/txs",
                 json={"txs": [raw.hex() for raw in raws]},
                 headers=_key(peer),
             )
@@ -95,7 +159,13 @@ class PeerClient:
 
 
 def _key(peer: Peer) -> dict[str, str]:
-    return {"X-Peer-Key": peer.key_out or ""}
+    return {"X-Peer-Key": peer.key or ""}
+
+
+def _strings(items: Any, peer: Peer) -> list[str]:
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise ProtocolError(f"{peer.url} sent a malformed list")
+    return items
 
 
 def _checked(body: Any, fields: tuple[str, ...]) -> dict[str, Any]:

@@ -1,70 +1,108 @@
-"""The peer manager: an asyncio loop on its own thread that keeps the node in touch with its peers.
+"""The peer manager: an asyncio loop on its own thread that keeps the node in a network of peers it
+chose (Core: CConnman and net_processing's PeerManager).
 
-It shakes hands (checking network and genesis both ways), polls each peer's status, retries the
-unreachable with backoff, announces our new tip and transactions to every connected peer (one
-sender task per peer, so a slow peer delays no one else), syncs headers-first from a peer that has
-more work or announced a block we cannot place, and scores and bans peers that send invalid data.
-The HTTP routes call in from server threads; shared peer state is guarded by one lock.
+- **Dialling.** Manual peers (the operator's) are dialled and redialled with backoff, and kept
+  apart. Outbound peers are drawn from the address book up to `--max-outbound`, one per
+  netgroup; when those slots are full a feeler now and then tests a new address. One dial at a
+  time, DIAL_INTERVAL apart: nothing a peer says makes the node dial faster or elsewhere.
+- **A dialled connection** is driven from here (connection.py): a long poll for the peer's news,
+  pushes of ours, syncs both ways, and now and then a request for addresses.
+- **Inbound peers** are those that said hello (inbound.py): they are answered, never called.
+- **Misbehaviour** is scored per connection; a ban applies to the connection's IP (bans.py).
+- The address book, the bans and the manual peers are saved in the store and outlive restarts.
+
+Server threads call in (the peer routes); the loop owns dialling. Shared state is guarded by one
+lock.
 """
 
 import asyncio
 import contextlib
 import json
 import logging
+import random
 import threading
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Awaitable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from .._results import BlockEvent, Event, PeerChange, PeerEvent, TxEvent
-from ..consensus.block import Block
-from ..consensus.errors import DecodeError, RejectError
 from ..consensus.hashes import from_display, to_display
-from ..consensus.tx import Tx
+from .addrman import AddrMan
+from .bans import BanList
 from .client import PeerClient, ProtocolError
-from .peer import SCORE_GARBAGE, Peer, PeerError, normalize_url, scored
+from .connection import Connections, group_of
+from .inbound import Inbound
+from .netaddr import Address, AddressError, Forbidden, operator_url, parse_address, specific_ip
+from .peer import Direction, Peer, PeerError
 from .protocol import PeerNode
-from .sync import sync_from
 
 log = logging.getLogger("pocketchain.p2p")
 
-MAX_PEERS = 32
-POLL_SECONDS = 2.0
 CONNECT_TIMEOUT = 15.0
-TX_BATCH = 500
+DIAL_INTERVAL = 0.5  # Core: ThreadOpenConnections waits 500 ms between dials
+FEELER_INTERVAL = 120.0  # Core: FEELER_INTERVAL
+SAVE_INTERVAL = 60.0
+JANITOR_SECONDS = 2.0
+# an address tried this recently is not dialled again (Core: 10 minutes, unless 30 picks found
+# nothing else; here never, so that an address named to us is dialled at most once a minute)
+RECENT_TRY = 60.0
+SELECT_TRIES = 100  # picks from the book per dial (Core: 100)
+
+
+@dataclass(frozen=True)
+class PeerSettings:
+    """How a node takes part in the network (the `pocketchain node` flags of CONTRACT §3)."""
+
+    public_url: str | None = None  # where peers reach us; None: not on the network
+    peers: tuple[str, ...] = ()  # manual peers
+    seeds: tuple[str, ...] = ()  # asked for addresses once, then dropped
+    max_outbound: int = 8
+    max_inbound: int = 64
+    discover: bool = True  # False: keep to the manual peers
+    forbid: tuple[str, ...] = ()  # IP ranges never dialled, stored or relayed
+    local_address: str | None = None  # the IP our requests leave from
 
 
 class PeerManager:
     def __init__(
         self,
         node: PeerNode,
-        public_url: str | None,
-        peers: list[str],
+        settings: PeerSettings,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         """Peers of `node`, reached over sockets or over `transport` (tests: MockTransport)."""
         self.node = node
+        self.settings = settings
         self.transport = transport
-        self.public_url = normalize_url(public_url) if public_url else None
-        self.initial = peers
-        self.peers: dict[str, Peer] = {}
-        self._lock = threading.Lock()
+        self.public_url = operator_url(settings.public_url) if settings.public_url else None
+        self.forbidden = Forbidden(settings.forbid)
+        self.book = AddrMan()
+        self.bans = BanList()
+        self.rng = random.SystemRandom()
+        self.manual: dict[str, Peer] = {}  # by URL, connected or not
+        self.dialled: dict[str, Peer] = {}  # outbound and feelers, by URL
+        self.selves: set[str] = set()  # URLs that turned out to be this node
+        self.nonces: set[str] = set()  # of our hellos in flight: a hello with one is ours
+        self.lock = threading.RLock()
+        self.inbound = Inbound(self)
+        self.connections = Connections(self)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopping: asyncio.Event | None = None
-        self._tasks: dict[Peer, asyncio.Task[None]] = {}  # each peer's sender
         self._background: set[asyncio.Future[Any]] = set()
         self._new_txs: deque[bytes] = deque()
         self._flush_scheduled = False
+        self._next_feeler = 0.0
         self.client: PeerClient | None = None
 
     # -- starting and stopping --------------------------------------------------------------------
 
     def start(self) -> None:
-        """Run the loop on its own thread, with saved peers and `--peer` ones."""
+        """Run the loop on its own thread, with the saved book and the given peers."""
         if self.public_url is None or self._thread is not None:
             return  # no URL to tell peers (not on the network), or already started
         ready = threading.Event()
@@ -89,99 +127,177 @@ class PeerManager:
     async def _main(self, ready: threading.Event) -> None:
         self._loop = asyncio.get_running_loop()
         self._stopping = asyncio.Event()
-        self.client = PeerClient(self.transport)
-        saved = await self.node.acall(self._load_saved)
-        for url, banned_until in saved + [(url, None) for url in self.initial]:
+        self.client = PeerClient(self.transport, specific_ip(self.settings.local_address))
+        self._load(await self.node.acall(self.node.saved_peers))
+        for url in self.settings.peers:
             try:
-                self._add(normalize_url(url), banned_until)
-            except PeerError as exc:
+                self._manual_peer(operator_url(url))
+            except AddressError as exc:
                 log.warning("peer %s skipped: %s", url, exc)
         await self.node.acall(self._save)
         ready.set()
-        poller = asyncio.create_task(self._poll_forever())
+        if self.settings.discover:
+            for url in self.settings.seeds + self.node.params.seeds:
+                self.spawn(self.connections.ask_seed(url))
+        loops = [asyncio.create_task(self._dial_forever()), asyncio.create_task(self._janitor())]
         await self._stopping.wait()
-        tasks = [poller, *self._tasks.values(), *self._background]
+        tasks = [*loops, *self.connections.tasks(), *self._background]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self.node.acall(self._save)
         await self.client.close()
 
-    def _call(self, coro: Coroutine[Any, Any, Any], timeout: float) -> Any:
+    def call(self, coro: Coroutine[Any, Any, Any], timeout: float) -> Any:
         """Run a coroutine on the loop from another thread and wait for it."""
         if self._loop is None:
             coro.close()
             raise PeerError(400, "no-network", "this node has no public URL for peers")
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
-    # -- the peer table ---------------------------------------------------------------------------
-
-    def _add(self, url: str, banned_until: float | None = None) -> Peer:
-        """The peer at `url`, added (with its sender task) if new. Any thread."""
-        with self._lock:
-            peer = self.peers.get(url)
-            if peer is not None:
-                return peer
-            if len(self.peers) >= MAX_PEERS:
-                raise PeerError(429, "too-many-peers", f"this node has {MAX_PEERS} peers already")
-            peer = self.peers[url] = Peer(url, banned_until=banned_until)
-        self._soon(self._start_sender, peer)
-        return peer
-
-    def _spawn(self, coro: Awaitable[Any]) -> None:
+    def spawn(self, coro: Awaitable[Any]) -> None:
         """Await `coro` in the background on the loop, keeping a reference until it ends."""
         task = asyncio.ensure_future(coro)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    def _soon(self, fn: Any, *args: Any) -> None:
+    def soon(self, fn: Any, *args: Any) -> None:
+        """Run `fn(*args)` on the loop (from any thread)."""
         if self._loop is not None:
             self._loop.call_soon_threadsafe(fn, *args)
 
-    def _start_sender(self, peer: Peer) -> None:
-        self._tasks[peer] = asyncio.create_task(self._send_forever(peer))
-        peer.wake.set()
+    # -- kept across restarts ---------------------------------------------------------------------
 
-    def _stop_sender(self, peer: Peer) -> None:
-        task = self._tasks.pop(peer, None)
-        if task is not None:
-            task.cancel()
-
-    def _load_saved(self) -> list[tuple[str, float | None]]:
-        raw = self.node.peer_book()
-        return [(p["url"], p.get("banned_until")) for p in json.loads(raw)] if raw else []
+    def _load(self, raw: bytes | None) -> None:
+        saved = json.loads(raw) if raw else {}
+        if isinstance(saved, list):  # the first format: every peer heard of, as a list
+            self.learn([row["url"] for row in saved], None)
+            return
+        if "book" in saved:
+            self.book = AddrMan.load(saved["book"])
+        self.bans = BanList.load(saved.get("bans", []))
+        for url in saved.get("manual", []):
+            self._manual_peer(url)
 
     def _save(self) -> None:
-        """Remember the peers (and bans) across restarts. As the writer."""
+        """Write the book, the bans and the manual peers. As the writer."""
+        with self.lock:
+            data = {
+                "manual": list(self.manual),
+                "bans": self.bans.dump(time.time()),
+                "book": self.book.dump(),
+            }
+        self.node.save_peers(json.dumps(data).encode())
+
+    def save_soon(self) -> None:
+        """Save from the loop (any thread)."""
+        self.soon(self._save_on_loop)
+
+    def _save_on_loop(self) -> None:
+        self.spawn(self.node.acall(self._save))
+
+    # -- the address book -------------------------------------------------------------------------
+
+    def learn(self, urls: list[str], source: str | None, penalty: float = 0) -> list[Address]:
+        """Put the well-formed, allowed ones of `urls` in the book (told by a peer of netgroup
+        `source`; None: each is its own source); those new to it."""
+        now, fresh = time.time(), []
+        for url in urls:
+            try:
+                address = parse_address(url)
+            except AddressError:
+                continue
+            if not self.allowed(address, now):
+                continue
+            with self.lock:
+                if self.book.add([address], source or address.netgroup, now, penalty):
+                    fresh.append(address)
+        return fresh
+
+    def allowed(self, address: Address, now: float) -> bool:
+        """Not forbidden, not banned, not this node: may be stored, relayed and dialled."""
+        return (
+            address not in self.forbidden
+            and self.bans.get(str(address.ip), now) is None
+            and address.url not in self.selves
+            and address.url != self.public_url
+        )
+
+    def relay(self, addresses: list[Address], source: Peer | None) -> None:
+        """Tell two connected peers (not the one that told us) of fresh addresses (Core:
+        RelayAddress)."""
         now = time.time()
-        with self._lock:
-            rows = [
-                {"url": p.url, "banned_until": p.banned_until if p.banned(now) else None}
-                for p in self.peers.values()
-            ]
-        self.node.save_peer_book(json.dumps(rows).encode())
+        with self.lock:
+            peers = [p for p in self.all_peers() if p is not source and p.connected(now)]
+        for peer in self.rng.sample(peers, min(2, len(peers))):
+            peer.addr_outbox.extend(a.url for a in addresses)
+            self.wake(peer)
+
+    # -- the peer table ---------------------------------------------------------------------------
+
+    def all_peers(self) -> list[Peer]:
+        with self.lock:
+            return [*self.manual.values(), *self.dialled.values(), *self.inbound.peers.values()]
+
+    def _manual_peer(self, url: str) -> Peer:
+        with self.lock:
+            peer = self.manual.get(url)
+            if peer is None:
+                peer = self.manual[url] = Peer(url, "manual")
+            return peer
+
+    def banned_until(self, peer: Peer, now: float) -> float | None:
+        ban = self.bans.get(peer.ip, now) if peer.ip else None
+        return ban.until if ban is not None else None
+
+    def view(self, peer: Peer) -> dict[str, Any]:
+        now = time.time()
+        return peer.view(now, self.banned_until(peer, now))
 
     def views(self) -> list[dict[str, Any]]:
-        now = time.time()
-        with self._lock:
-            return [p.view(now) for p in self.peers.values()]
+        return [self.view(p) for p in self.all_peers() if p.direction != "feeler"]
 
     def connected_count(self) -> int:
         now = time.time()
-        with self._lock:
-            return sum(p.connected(now) for p in self.peers.values())
+        return sum(p.connected(now) for p in self.all_peers() if p.direction != "feeler")
 
     def synced(self) -> bool:
         """True when no connected peer is known to have more work than our tip."""
         now, work = time.time(), self.node.tip().chainwork
-        with self._lock:
-            return not any(p.connected(now) and p.chainwork > work for p in self.peers.values())
+        return not any(p.connected(now) and p.chainwork > work for p in self.all_peers())
 
-    def _emit(self, event: PeerChange, peer: Peer) -> None:
-        self.node.publish(PeerEvent(event=event, **peer.view(time.time())))
+    def info(self) -> dict[str, Any]:
+        """GET /api/v1/network: the connections by direction, the book, the bans."""
+        now = time.time()
+        peers = [p for p in self.all_peers() if p.connected(now)]
+        with self.lock:
+            counts = self.book.counts()
+            bans = [vars(ban) for ban in self.bans.active(now)]
+        return {
+            "outbound": sum(p.direction == "outbound" for p in peers),
+            "manual": sum(p.direction == "manual" for p in peers),
+            "inbound": sum(p.direction == "inbound" for p in peers),
+            "max_outbound": self.settings.max_outbound,
+            "max_inbound": self.settings.max_inbound,
+            "discover": self.settings.discover,
+            "addresses_new": counts["new"],
+            "addresses_tried": counts["tried"],
+            "bans": bans,
+        }
+
+    def emit(self, event: PeerChange, peer: Peer) -> None:
+        self.node.publish(PeerEvent(event=event, **self.view(peer)))
+
+    def wake(self, peer: Peer) -> None:
+        """There is news for `peer`: its sender pushes it, or its long poll is answered."""
+        if peer.dialled:
+            self.soon(peer.wake.set)
+        else:
+            self.inbound.notify(peer)
 
     # -- what we say of ourselves -----------------------------------------------------------------
 
-    def _ours(self) -> dict[str, Any]:
+    def ours(self) -> dict[str, Any]:
         tip = self.node.tip()
         return {
             "url": self.public_url,
@@ -192,9 +308,9 @@ class PeerManager:
             "chainwork": f"{tip.chainwork:064x}",
         }
 
-    def _check_chain(self, theirs: dict[str, Any]) -> None:
+    def check_chain(self, theirs: dict[str, Any]) -> None:
         """Refuse a peer of another network or genesis (it is never adopted)."""
-        ours = self._ours()
+        ours = self.ours()
         if theirs.get("network") != ours["network"]:
             raise PeerError(
                 400,
@@ -204,254 +320,186 @@ class PeerManager:
         if theirs.get("genesis") != ours["genesis"]:
             raise PeerError(400, "bad-genesis", "the peer's chain has another genesis block")
 
-    # -- connecting: outbound ---------------------------------------------------------------------
-
-    def _peer_url(self, text: str) -> str:
-        """A peer's normalized URL; PeerError for a malformed one or this node's own."""
-        url = normalize_url(text)
-        if url == self.public_url:
-            raise PeerError(400, "self-connection", "that URL is this node")
-        return url
+    # -- the operator's peers ---------------------------------------------------------------------
 
     def connect(self, url: str) -> dict[str, Any]:
-        """POST /api/v1/peers: shake hands with `url` now; its view, or PeerError."""
-        return dict(self._call(self._connect(self._peer_url(url)), CONNECT_TIMEOUT))
+        """POST /api/v1/peers: shake hands with `url` now and keep it as a manual peer; its
+        view, or PeerError."""
+        return dict(self.call(self._connect(operator_url(url)), CONNECT_TIMEOUT))
 
     async def _connect(self, url: str) -> dict[str, Any]:
-        known = url in self.peers
-        peer = self._add(url)
-        try:
-            await self._hello(peer)
-        except (PeerError, ProtocolError) as exc:
-            if not known:
-                self._forget(peer)
-            if isinstance(exc, ProtocolError):
-                raise PeerError(400, "peer-unreachable", f"{url} is no pocketchain node") from None
-            raise
+        known = url in self.manual
+        peer = self._manual_peer(url)
+        if not peer.connected(time.time()):
+            try:
+                await self.connections.open(peer)
+            except (PeerError, ProtocolError) as exc:
+                if not known:
+                    with self.lock:
+                        self.manual.pop(url, None)
+                if isinstance(exc, ProtocolError):
+                    raise PeerError(
+                        400, "peer-unreachable", f"{url} is no pocketchain node"
+                    ) from None
+                raise
         await self.node.acall(self._save)
-        return peer.view(time.time())
-
-    async def _hello(self, peer: Peer) -> None:
-        """Handshake: tell the peer our URL and key, learn its key and chain."""
-        assert self.client is not None
-        answer = await self.client.hello(peer.url, self._ours() | {"key": peer.key_in})
-        self._check_chain(answer)
-        was = peer.connected(time.time())
-        peer.key_out = str(answer["key"])
-        peer.verified = True
-        peer.seen(answer, time.time())
-        self._now_connected(peer, was)
-        self._maybe_sync(peer)
-        peer.wake.set()
-
-    def _now_connected(self, peer: Peer, was: bool) -> None:
-        """A handshake or poll succeeded: if the peer was not connected, say so, wake its sender."""
-        if not was:
-            log.info("connected to %s (height %s)", peer.url, peer.height)
-            self._emit("connected", peer)
-            peer.wake.set()
+        return self.view(peer)
 
     def remove(self, url: str) -> bool:
-        """DELETE /api/v1/peers: forget a peer; False if unknown."""
-        peer = self.peers.get(normalize_url(url))
-        if peer is None:
+        """DELETE /api/v1/peers: forget a peer, whichever way it is connected; False if unknown."""
+        found = self.forget(url)
+        if found:
+            self.node.call(self._save)
+        return found
+
+    def forget(self, url: str) -> bool:
+        """End every connection with the peer at `url` and drop it from the manual peers;
+        False if there was none. Any thread."""
+        try:
+            url = operator_url(url)
+        except AddressError:
             return False
-        self._forget(peer)
-        self.node.call(self._save)
-        self._emit("removed", peer)
-        return True
+        with self.lock:
+            found = [p for p in self.all_peers() if p.url == url]
+            self.manual.pop(url, None)
+            with contextlib.suppress(AddressError):
+                self.book.forget(parse_address(url))
+        for peer in found:
+            self.drop(peer)
+            self.emit("removed", peer)
+        return bool(found)
 
-    def _forget(self, peer: Peer) -> None:
-        with self._lock:
-            self.peers.pop(peer.url, None)
-        self._soon(self._stop_sender, peer)
+    def drop(self, peer: Peer) -> None:
+        """End a connection (a manual peer is redialled later unless removed). Any thread."""
+        with self.lock:
+            if peer.direction in ("outbound", "feeler"):
+                self.dialled.pop(peer.url, None)
+            elif peer.direction == "inbound" and peer.key is not None:
+                self.inbound.peers.pop(peer.key, None)
+        self.soon(self.connections.stop, peer)
 
-    # -- connecting: inbound ----------------------------------------------------------------------
-
-    def hello(self, theirs: dict[str, Any]) -> dict[str, Any]:
-        """POST /api/v1/peers/hello: a node asks to be our peer; our side of the handshake."""
-        self._check_chain(theirs)
-        url = self._peer_url(str(theirs["url"]))
-        peer = self.peers.get(url) or self._add(url)
-        if peer.banned(time.time()):
-            raise PeerError(403, "banned", "this peer is banned for misbehaving")
-        peer.key_out = str(theirs["key"])
-        peer.seen(theirs, time.time())
-        peer.verified = False  # until its URL answers us: checked by the next poll, soon
-        self._soon(self._poll_soon, peer)
-        self.node.call(self._save)
-        return self._ours() | {"key": peer.key_in}
-
-    def _poll_soon(self, peer: Peer) -> None:
-        self._spawn(self._poll(peer))
-
-    # -- polling, retrying, syncing ---------------------------------------------------------------
-
-    async def _poll_forever(self) -> None:
-        assert self._stopping is not None
-        while not self._stopping.is_set():
-            now = time.time()
-            for peer in list(self.peers.values()):
-                peer.lift_expired_ban(now)
-                if not peer.busy and not peer.banned(now) and now >= peer.next_try:
-                    self._spawn(self._poll(peer))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), POLL_SECONDS)
-
-    async def _poll(self, peer: Peer) -> None:
-        """Handshake with a peer we have no key of, else read its status; sync if it is ahead."""
-        assert self.client is not None
-        if peer.busy:
-            return
-        peer.busy = True
-        was = peer.connected(time.time())
-        try:
-            if peer.key_out is None:
-                await self._hello(peer)
-                return
-            status = await self.client.status(peer.url)
-            self._check_chain(status)
-            peer.seen(status, time.time())
-            peer.verified = True
-            self._now_connected(peer, was)
-            self._maybe_sync(peer)
-        except PeerError as exc:
-            if exc.code in ("bad-genesis", "bad-network"):
-                log.warning("dropping peer %s: %s", peer.url, exc)
-                self._forget(peer)
-                await self.node.acall(self._save)
-                return
-            peer.unreachable(time.time())
-            if was:
-                log.info("lost peer %s: %s", peer.url, exc)
-                self._emit("disconnected", peer)
-        except ProtocolError as exc:
-            self.punish(peer, SCORE_GARBAGE, str(exc))
-        finally:
-            peer.busy = False
-
-    def _maybe_sync(self, peer: Peer) -> None:
-        if peer.chainwork > self.node.tip().chainwork:
-            self._sync_soon(peer)
-
-    def _sync_soon(self, peer: Peer) -> None:
-        """Start a sync from `peer`, or run one more after the current one. Loop thread."""
-        if peer.syncing:
-            peer.sync_again = True
-            return
-        peer.syncing = True
-        self._spawn(self._sync(peer))
-
-    async def _sync(self, peer: Peer) -> None:
-        assert self.client is not None
-        try:
-            while True:
-                peer.sync_again = False
-                try:
-                    await sync_from(self.node, self.client, peer, self.punish)
-                except PeerError as exc:
-                    log.info("sync from %s stopped: %s", peer.url, exc)
-                    peer.unreachable(time.time())
-                    return
-                except ProtocolError as exc:
-                    self.punish(peer, SCORE_GARBAGE, str(exc))
-                    return
-                if not peer.sync_again:
-                    return
-        finally:
-            peer.syncing = False
+    # -- misbehaviour -----------------------------------------------------------------------------
 
     def punish(self, peer: Peer, score: int, reason: str) -> None:
-        """Score a peer for misbehaving; ban it past the threshold (Core: Misbehaving)."""
+        """Score a connection for misbehaving; past the threshold, ban its IP and drop it (Core:
+        Misbehaving, then MaybeDiscourageAndDisconnect)."""
         if score <= 0:
             return
         now = time.time()
-        with self._lock:
-            banned = peer.misbehave(score, now)
+        with self.lock:
+            if self.banned_until(peer, now) is not None:
+                return
+            banned = peer.misbehave(score)
+            if banned:
+                self.bans.ban(peer.ip, reason, now)
         log.warning("peer %s misbehaved (+%d = %d): %s", peer.url, score, peer.misbehavior, reason)
         if banned:
-            log.warning("peer %s banned until %d", peer.url, peer.banned_until or 0)
-            self._emit("banned", peer)
-            self._soon(self._save_soon)
+            log.warning("peer %s (%s) banned until %d", peer.url, peer.ip, now + 600)
+            peer.failures += 1
+            self.emit("banned", peer)
+            with self.lock:
+                same_ip = [p for p in self.all_peers() if p.ip == peer.ip and p is not peer]
+            for other in same_ip:
+                self.drop(other)
+            if peer.dialled:
+                self.drop(peer)
+            self.save_soon()
 
-    def _save_soon(self) -> None:
-        self._spawn(self.node.acall(self._save))
+    # -- dialling ---------------------------------------------------------------------------------
 
-    # -- receiving from peers (server threads) ----------------------------------------------------
+    async def _dial_forever(self) -> None:
+        """One dial at a time: a manual peer that is due, else an outbound slot to fill from the
+        book (Core: ThreadOpenConnections), else now and then a feeler."""
+        assert self._stopping is not None
+        while not self._stopping.is_set():
+            self._dial_next()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), DIAL_INTERVAL)
 
-    def peer_by_key(self, key: str | None) -> Peer:
-        """The peer that presents `key`; PeerError if none or banned."""
-        with self._lock:
-            peer = next((p for p in self.peers.values() if key and p.key_in == key), None)
-        if peer is None:
-            raise PeerError(401, "unknown-peer", "say hello first (POST /api/v1/peers/hello)")
-        if peer.banned(time.time()):
-            raise PeerError(403, "banned", "this peer is banned for misbehaving")
-        return peer
+    def _dial_next(self) -> None:
+        now = time.time()
+        with self.lock:
+            due = [
+                p
+                for p in self.manual.values()
+                if not p.connected(now) and not p.dialing and now >= p.next_try
+            ]
+        for peer in due:
+            if self.bans.get(peer.ip, now) is None:
+                peer.dialing = True
+                self.spawn(self.connections.retry(peer))
+                return
+        if not self.settings.discover:
+            return
+        if not self.outbound_full():
+            address = self._pick(now, new_only=False)
+            kind: Direction = "outbound"
+        elif now >= self._next_feeler:
+            self._next_feeler = now + self.rng.expovariate(1 / FEELER_INTERVAL)
+            address = self._pick(now, new_only=True)
+            kind = "feeler"
+        else:
+            return
+        if address is not None:
+            with self.lock:
+                self.book.attempt(address, now)
+                peer = self.dialled[address.url] = Peer(address.url, kind, ip=str(address.ip))
+            self.spawn(self.connections.dial(peer, address))
 
-    def receive_block(self, key: str | None, raw_hex: str) -> dict[str, str]:
-        """A block a peer announced: validate, score, sync from it if we cannot place it."""
-        peer = self.peer_by_key(key)
-        try:
-            block = Block.parse(bytes.fromhex(raw_hex))
-        except (ValueError, DecodeError):
-            self.punish(peer, SCORE_GARBAGE, "undecodable block")
-            raise DecodeError("block is not a serialized block") from None
-        peer.known_blocks.add(block.hash)
-        try:
-            result = self.node.call(self.node.accept_block, block, False)  # unrequested
-        except RejectError as exc:
-            self.punish(peer, scored(exc.code, block=True), f"invalid block: {exc.code}")
-            raise
-        if result.status == "orphan":
-            self._soon(self._sync_soon, peer)
-        return {"hash": block.header.hash_hex, "status": result.status}
+    def outbound_full(self) -> bool:
+        with self.lock:
+            outbound = [p for p in self.dialled.values() if p.direction == "outbound"]
+        return len(outbound) >= self.settings.max_outbound
 
-    def receive_txs(self, key: str | None, hexes: list[str]) -> dict[str, Any]:
-        """Transactions a peer relayed: each is validated; invalid ones are scored, all of one
-        relay at once (one log line, however many it held)."""
-        peer = self.peer_by_key(key)
-        txs: list[Tx] = []
-        for text in hexes:
-            with contextlib.suppress(ValueError, DecodeError):  # counted below: decode-failed
-                txs.append(Tx.parse(bytes.fromhex(text)))
-        for tx in txs:
-            peer.known_txs.add(tx.txid)
-        outcomes = [_scorable(e) for e in self.node.call(self.node.accept_txs, txs)]
-        codes = Counter(code for code in outcomes if code is not None)
-        if len(txs) < len(hexes):
-            codes["decode-failed"] = len(hexes) - len(txs)
-        score = sum(n * scored(code, block=False) for code, n in codes.items())
-        if codes:
-            summary = ", ".join(f"{code} x{n}" for code, n in sorted(codes.items()))
-            self.punish(peer, score, f"relayed {sum(codes.values())} bad transactions ({summary})")
-        rejected = [
-            {"txid": to_display(tx.txid), "code": code}
-            for tx, code in zip(txs, outcomes, strict=True)
-            if code is not None
-        ]
-        return {"accepted": outcomes.count(None), "rejected": rejected}
+    def _pick(self, now: float, new_only: bool) -> Address | None:
+        """An address from the book to dial: allowed, in a netgroup none of our dialled peers is
+        in, not tried in the last minutes (Core: ThreadOpenConnections's checks)."""
+        with self.lock:
+            taken = {p.url for p in self.all_peers() if p.dialled}
+            groups = {group_of(p) for p in self.all_peers() if p.dialled}
+            for _ in range(SELECT_TRIES):
+                address = self.book.select(now, new_only)
+                if address is None:
+                    return None
+                info = self.book.info[address]
+                if address.url in taken or address.netgroup in groups:
+                    continue
+                if not self.allowed(address, now):
+                    continue
+                if now - info.last_try < RECENT_TRY:
+                    continue
+                return address
+        return None
+
+    async def _janitor(self) -> None:
+        """Drop inbound peers gone quiet; save the book now and then."""
+        assert self._stopping is not None
+        saved = time.monotonic()
+        while not self._stopping.is_set():
+            self.inbound.drop_quiet()
+            if time.monotonic() - saved > SAVE_INTERVAL:
+                saved = time.monotonic()
+                await self.node.acall(self._save)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), JANITOR_SECONDS)
 
     # -- announcing -------------------------------------------------------------------------------
 
     def _on_event(self, event: Event) -> None:
         """A node event (any thread): new tips and transactions go out to peers."""
-        if not self.peers or self._loop is None:
+        if self._loop is None:
             return
         if isinstance(event, BlockEvent):
-            self._soon(self._wake_all)
+            for peer in self.all_peers():
+                self.wake(peer)
         elif isinstance(event, TxEvent):
             self._new_txs.append(from_display(event.txid))
             if not self._flush_scheduled:
                 self._flush_scheduled = True
-                self._soon(self._flush_soon)
-
-    def _wake_all(self) -> None:
-        for peer in self.peers.values():
-            peer.wake.set()
+                self.soon(self._flush_soon)
 
     def _flush_soon(self) -> None:
-        self._spawn(self._flush_txs())
+        self.spawn(self._flush_txs())
 
     async def _flush_txs(self) -> None:
         """Hand new mempool transactions to each connected peer's outbox."""
@@ -459,51 +507,7 @@ class PeerManager:
         txids = [self._new_txs.popleft() for _ in range(len(self._new_txs))]
         raws = await self.node.acall(self.node.raw_txs, txids)
         now = time.time()
-        for peer in list(self.peers.values()):
-            if peer.connected(now):
+        for peer in self.all_peers():
+            if peer.connected(now) and peer.direction != "feeler":
                 peer.outbox.extend(raw for txid, raw in raws if txid not in peer.known_txs)
-                peer.wake.set()
-
-    async def _send_forever(self, peer: Peer) -> None:
-        """Announce our tip and new transactions to one peer, whenever there is news."""
-        assert self.client is not None
-        while True:
-            await peer.wake.wait()
-            peer.wake.clear()
-            if not peer.connected(time.time()):
-                peer.outbox.clear()
-                continue
-            try:
-                await self._announce_tip(peer)
-                while peer.outbox:
-                    batch = [peer.outbox.popleft() for _ in range(min(TX_BATCH, len(peer.outbox)))]
-                    await self.client.send_txs(peer, batch)
-            except PeerError as exc:
-                if exc.code != "peer-unreachable":  # it refused what we sent: its call
-                    log.info("%s refused an announcement: %s", peer.url, exc)
-                    continue
-                log.info("lost peer %s: %s", peer.url, exc)
-                peer.unreachable(time.time())
-                self._emit("disconnected", peer)
-            except ProtocolError as exc:
-                self.punish(peer, SCORE_GARBAGE, str(exc))
-
-    async def _announce_tip(self, peer: Peer) -> None:
-        assert self.client is not None
-        tip = self.node.tip()
-        if tip.hash in peer.known_blocks or tip.height == 0:
-            return
-        raw = await self.node.acall(self.node.stored_block, tip.hash)
-        if raw is None:
-            return
-        peer.known_blocks.add(tip.hash)
-        answer = await self.client.send_block(peer, raw)
-        if answer.get("status") in ("accepted", "duplicate"):
-            peer.tip, peer.height = to_display(tip.hash), tip.height
-
-
-def _scorable(error: RejectError | None) -> str | None:
-    """The code a relayed transaction is scored by; None when accepted or already known."""
-    if error is None or error.code in ("txn-already-in-mempool", "txn-already-known"):
-        return None
-    return error.code
+                self.wake(peer)

@@ -1,24 +1,30 @@
-"""What a node knows of one peer, and how misbehaviour is scored (Core: net_processing's Peer).
+"""What a node knows of one connection to a peer, and how misbehaviour is scored (Core:
+net_processing's Peer and CNode).
 
-A peer is a base URL. The handshake gives each side a key issued by the other: a peer presents the
-key we issued (`key_in`) in the X-Peer-Key header when it sends us blocks and transactions, and we
-present the key it issued (`key_out`) when we send to it. Data from a banned peer is ignored.
+A connection has a direction. We dial *outbound* peers (chosen from the address book), *manual*
+ones (the operator's `--peer` and POST /api/v1/peers) and short-lived *feelers*; *inbound* peers
+dialled us. Every request on a connection is sent by the side that dialled: it pushes its news
+(blocks, transactions, addresses) with POSTs and long-polls the other side for its own
+(GET /api/v1/peers/news), so a node never sends a request to an address it did not choose. The
+side that was dialled issues a key in its hello answer; the dialler presents it (X-Peer-Key).
 """
 
 import asyncio
+import math
 import secrets
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, Literal
 
-from ..consensus.errors import ApiError
+from .netaddr import PeerError
+
+__all__ = ["KnownSet", "Peer", "PeerError", "scored"]
 
 BAN_THRESHOLD = 100  # Core: DISCOURAGEMENT_THRESHOLD
-BAN_SECONDS = 600
 MAX_BACKOFF = 60.0  # seconds between attempts to reach an unreachable peer, at most
 KNOWN_LIMIT = 20_000  # blocks or txs remembered per peer as already known to it
 OUTBOX_LIMIT = 20_000  # transactions waiting to be announced to one peer
+ADDR_OUTBOX_LIMIT = 1_000  # addresses waiting to be relayed to one peer
 
 SCORE_GARBAGE = 20  # undecodable data
 SCORE_INVALID_TX = 20  # a transaction that breaks a consensus rule
@@ -31,22 +37,6 @@ NOT_PUNISHED = {
     "bad-txns-inputs-missingorspent",
     "bad-txns-premature-spend-of-coinbase",
 }
-
-
-class PeerError(ApiError):
-    """A peer operation refused with an HTTP status and a stable code."""
-
-
-def normalize_url(text: str) -> str:
-    """`http://host:port` with no trailing slash; raises PeerError for anything else."""
-    parts = urlsplit(text.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
-        raise PeerError(400, "bad-url", f"{text!r} is not a peer's base URL (http://host:port)")
-    try:
-        parts.port  # noqa: B018 (raises ValueError for a bad port)
-    except ValueError:
-        raise PeerError(400, "bad-url", f"{text!r} has a bad port") from None
-    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
 def scored(code: str, block: bool) -> int:
@@ -76,42 +66,62 @@ class KnownSet:
         return item in self._items
 
 
+Direction = Literal["outbound", "manual", "feeler", "inbound"]
+INBOUND_TIMEOUT = 60.0  # an inbound peer that sends nothing for this long is gone
+
+
 @dataclass(eq=False)
 class Peer:
-    url: str
-    key_in: str = field(default_factory=lambda: secrets.token_hex(16))
-    key_out: str | None = None  # None until the handshake is done
-    verified: bool = False  # its URL answered with our network and genesis
+    url: str  # the URL we dial, or the one an inbound peer says it listens on
+    direction: Direction
+    ip: str = ""  # the address its requests come from, or the one we dialled
+    dial_url: str = ""  # `url` with its host resolved to `ip` (plain HTTP): what we send to
+    key: str | None = None  # inbound: the key we issued it; else the one it issued us
+    nonce: str = field(default_factory=lambda: secrets.token_hex(8))  # our hello's (dialled)
+    connected_since: float | None = None
     height: int | None = None
     tip: str | None = None
     chainwork: int = 0
     last_seen: float | None = None
     misbehavior: int = 0
-    banned_until: float | None = None
     failures: int = 0
     next_try: float = 0.0
+    last_block: float = 0.0  # when it last gave us a new valid block (eviction protects it)
+    last_tx: float = 0.0
+    min_ping: float = math.inf  # its quickest answer, in seconds
     known_blocks: KnownSet = field(default_factory=KnownSet)
     known_txs: KnownSet = field(default_factory=KnownSet)
     outbox: deque[bytes] = field(default_factory=lambda: deque(maxlen=OUTBOX_LIMIT))
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
-    busy: bool = False  # a handshake or status poll is under way
+    addr_outbox: deque[str] = field(default_factory=lambda: deque(maxlen=ADDR_OUTBOX_LIMIT))
+    wake: asyncio.Event = field(default_factory=asyncio.Event)  # news to push (dialled)
+    told_tip: str | None = None  # inbound: the tip its last news answer carried
+    wanted: set[bytes] = field(default_factory=set)  # inbound: blocks we asked it to push
+    answered_at: float | None = None  # inbound: when its last news answer went (monotonic)
+    dialing: bool = False  # a dial of this manual peer is under way
     syncing: bool = False
     sync_again: bool = False
 
-    def banned(self, now: float) -> bool:
-        return self.banned_until is not None and now < self.banned_until
+    @property
+    def base(self) -> str:
+        """The base URL requests to this peer go to."""
+        return self.dial_url or self.url
+
+    @property
+    def dialled(self) -> bool:
+        return self.direction != "inbound"
 
     def connected(self, now: float) -> bool:
-        """Handshake done both ways, reachable, not banned: we talk to it."""
-        return (
-            self.key_out is not None
-            and self.verified
-            and self.failures == 0
-            and not self.banned(now)
-        )
+        """Handshake done, and in touch: we talk to it."""
+        if self.key is None or self.connected_since is None or self.failures:
+            return False
+        return self.dialled or not self.quiet(now)
+
+    def quiet(self, now: float) -> bool:
+        """An inbound peer that sent nothing for a while: gone."""
+        return self.last_seen is None or now - self.last_seen >= INBOUND_TIMEOUT
 
     def seen(self, status: dict[str, Any], now: float) -> None:
-        """Record what the peer said of its chain (a status or hello answer)."""
+        """Record what the peer said of its chain (a hello or news answer)."""
         self.height = int(status["height"])
         self.tip = str(status["tip"])
         self.chainwork = int(str(status["chainwork"]), 16)
@@ -124,29 +134,24 @@ class Peer:
         self.failures += 1
         self.next_try = now + min(MAX_BACKOFF, 0.5 * 2**self.failures)
 
-    def misbehave(self, score: int, now: float) -> bool:
-        """Add to the score; True when this bans the peer (Core: Misbehaving)."""
-        if self.banned(now) or score <= 0:
+    def misbehave(self, score: int) -> bool:
+        """Add to the score; True when it reaches the ban threshold (Core: Misbehaving)."""
+        if score <= 0:
             return False
         self.misbehavior += score
-        if self.misbehavior >= BAN_THRESHOLD:
-            self.banned_until = now + BAN_SECONDS
-            return True
-        return False
+        return self.misbehavior >= BAN_THRESHOLD
 
-    def lift_expired_ban(self, now: float) -> None:
-        if self.banned_until is not None and now >= self.banned_until:
-            self.banned_until = None
-            self.misbehavior = 0
-
-    def view(self, now: float) -> dict[str, Any]:
+    def view(self, now: float, banned_until: float | None) -> dict[str, Any]:
         return {
             "url": self.url,
             "height": self.height,
             "tip": self.tip,
             "last_seen": self.last_seen,
-            "banned_until": self.banned_until if self.banned(now) else None,
+            "banned_until": banned_until,
             "misbehavior": self.misbehavior,
             "connected": self.connected(now),
             "failures": self.failures,
+            "direction": self.direction,
+            "ip": self.ip or None,
+            "connected_since": self.connected_since,
         }

@@ -88,8 +88,16 @@ class PeerNode(Protocol):
 
     def stored_block(self, block_hash: bytes) -> bytes | None: ...
 
-    def peer_book(self) -> bytes | None:
-        """What save_peer_book saved last."""
+    def stored_blocks(self, hashes: list[bytes]) -> dict[bytes, bytes]:
+        """The serializations of those of `hashes` the node holds."""
         ...
 
-    def save_peer_book(self, data: bytes) -> None: ...
+    def active_headers(self, locator: list[bytes], limit: int) -> list[BlockHeader]:
+        """Active-chain headers after the first locator hash on it (Core: getheaders)."""
+        ...
+
+    def saved_peers(self) -> bytes | None:
+        """What save_peers saved last."""
+        ...
+
+    def save_peers(self, data: bytes) -> None: ...

@@ -37,7 +37,7 @@ async def sync_from(node: PeerNode, client: PeerClient, peer: Peer, punish: Puni
         locator = await node.acall(node.locator, last)  # Core: GetLocator(pindexLast)
         if unstored:  # go on from the last header the peer sent
             locator = [unstored[-1].hash, *locator]
-        raws = await client.headers(peer.url, locator)
+        raws = await client.headers(peer.base, locator)
         if not raws:
             return
         try:
@@ -107,7 +107,7 @@ async def _prepare(
     node: PeerNode, client: PeerClient, peer: Peer, batch: list[bytes]
 ) -> dict[str, Block | None]:
     """Fetch a batch, then parse it and check its signatures on a worker thread."""
-    raws = await client.blocks(peer.url, batch)
+    raws = await client.blocks(peer.base, batch)
     blocks, checked = await asyncio.to_thread(_parse_and_verify, raws, node.params.magic)
     node.signatures_checked(checked)
     return blocks

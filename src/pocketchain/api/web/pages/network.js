@@ -1,12 +1,13 @@
-// Network: the peers this node knows, and (for the admin) adding and removing peers and
-// starting or stopping mining.
+// Network: the peers this node is connected to (the ones it dialled, the operator's, and the
+// ones that dialled it), its address book and its bans, and (for the admin) adding and removing
+// peers and starting or stopping mining.
 
 import { api } from "../api.js";
 import { errorBox, html, when } from "../format.js";
 
 export async function render(main, _params, ctx) {
   const draw = async (message = null) => {
-    const [status, peers] = await Promise.all([api("/status"), api("/peers")]);
+    const [status, peers, net] = await Promise.all([api("/status"), api("/peers"), api("/network")]);
     main.innerHTML = html`
       <h1>Network</h1>
       <section aria-labelledby="mining-h">
@@ -18,6 +19,13 @@ export async function render(main, _params, ctx) {
       </section>
       <section aria-labelledby="peers-h">
         <h2 id="peers-h">Peers (${peers.length})</h2>
+        <p id="slots">Outbound <strong>${net.outbound}</strong> of ${net.max_outbound}
+          (picked from the address book, one per netgroup),
+          manual <strong>${net.manual}</strong> (the operator's),
+          inbound <strong>${net.inbound}</strong> of ${net.max_inbound} (they dialled us).
+          ${net.discover ? "" : html`<span class="badge pending">no discovery</span>`}</p>
+        <p id="book">Address book: <strong>${net.addresses_new.toLocaleString()}</strong> heard of,
+          <strong>${net.addresses_tried.toLocaleString()}</strong> reached before.</p>
         ${peers.length ? peerTable(peers) : html`<p class="muted">No peers yet.</p>`}
         <form id="add-peer" class="pager">
           <label for="peer-url">Add a peer</label>
@@ -26,6 +34,10 @@ export async function render(main, _params, ctx) {
           <span class="muted">(admin)</span>
         </form>
         ${message ? errorBox(message) : ""}
+      </section>
+      <section aria-labelledby="bans-h">
+        <h2 id="bans-h">Bans (${net.bans.length})</h2>
+        ${net.bans.length ? banTable(net.bans) : html`<p class="muted">Nobody is banned.</p>`}
       </section>`.markup;
     main.querySelector("#mining-toggle").addEventListener("click", () =>
       act(() => api("/mining", { method: "POST", admin: true, body: { enabled: !status.mining } })));
@@ -53,10 +65,21 @@ export async function render(main, _params, ctx) {
   return () => { stop(); clearInterval(timer); };
 }
 
+function banTable(bans) {
+  const rows = bans.map((b) => html`
+    <tr><td class="hash">${b.ip}</td><td>${new Date(b.until * 1000).toLocaleTimeString()}</td>
+      <td>${b.reason}</td></tr>`);
+  return html`<div class="table-wrap"><table>
+    <thead><tr><th>Address</th><th>Until</th><th>Why</th></tr></thead>
+    <tbody>${rows}</tbody></table></div>`;
+}
+
 function peerTable(peers) {
   const rows = peers.map((p) => html`
     <tr>
       <td class="hash">${p.url}</td>
+      <td>${p.direction}</td>
+      <td class="hash">${p.ip ?? "—"}</td>
       <td>${p.connected ? html`<span class="badge ok">connected</span>`
         : html`<span class="badge pending">not connected</span>`}
         ${p.banned_until ? html`<span class="badge bad">banned until ${new Date(p.banned_until * 1000).toLocaleTimeString()}</span>` : ""}</td>
@@ -66,7 +89,8 @@ function peerTable(peers) {
       <td><button type="button" class="secondary" data-forget="${p.url}">Forget</button></td>
     </tr>`);
   return html`<div class="table-wrap"><table>
-    <thead><tr><th>URL</th><th>State</th><th class="num">Height</th><th>Last seen</th>
+    <thead><tr><th>URL</th><th>Direction</th><th>Address</th><th>State</th>
+      <th class="num">Height</th><th>Last seen</th>
       <th class="num">Misbehaviour</th><th><span class="muted">admin</span></th></tr></thead>
     <tbody>${rows}</tbody></table></div>`;
 }
