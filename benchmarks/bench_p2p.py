@@ -92,11 +92,11 @@ def sync(tmp: Path, blocks: int = BLOCKS) -> dict[str, float]:
 
 
 def relay(tmp: Path) -> dict[str, float]:
-    a = NodeProc(tmp / "ra")
+    a = NodeProc(tmp / "ra", "--no-discover")  # a line, kept a line
     a.start()
-    b = NodeProc(tmp / "rb", "--peer", a.url)
+    b = NodeProc(tmp / "rb", "--no-discover", "--peer", a.url)
     b.start()
-    c = NodeProc(tmp / "rc", "--peer", b.url)
+    c = NodeProc(tmp / "rc", "--no-discover", "--peer", b.url)
     c.start()
     try:
         while c.status()["peers"] < 1 or b.status()["peers"] < 2:

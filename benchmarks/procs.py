@@ -13,19 +13,22 @@ import httpx
 EXE = Path(sys.executable).parent / "pocketchain"
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return int(s.getsockname()[1])
 
 
 class NodeProc:
-    def __init__(self, data_dir: Path, *extra: str, network: str = "regtest") -> None:
+    def __init__(
+        self, data_dir: Path, *extra: str, network: str = "regtest", host: str = "127.0.0.1"
+    ) -> None:
         self.data_dir = data_dir
         self.network = network
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        args = [str(EXE), "node", "--network", network, "--port", str(self.port)]
+        self.host = host
+        self.port = free_port(host)
+        self.url = f"http://{host}:{self.port}"
+        args = [str(EXE), "node", "--network", network, "--host", host, "--port", str(self.port)]
         self.args = [*args, "--data-dir", str(data_dir), "--miners", "1", *extra]
         self.http = httpx.Client(base_url=self.url, timeout=120)
         self.proc: subprocess.Popen[bytes] | None = None

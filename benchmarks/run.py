@@ -10,6 +10,7 @@ import bench_chain
 import bench_flood
 import bench_front
 import bench_mine
+import bench_network
 import bench_node
 import bench_p2p
 import bench_validate
@@ -25,6 +26,7 @@ if __name__ == "__main__":  # bench_flood starts a process that imports this mod
         bench_front,
         bench_flood,
         bench_p2p,
+        bench_network,
         bench_web,
     ):
         for name, value in module.run().items():

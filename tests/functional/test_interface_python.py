@@ -49,6 +49,7 @@ def questions(c: dict[str, Any]) -> dict[str, Callable[[Any], Any]]:
         "posts": lambda x: x.posts(),
         "tips": lambda x: x.tips(),
         "peers": lambda x: x.peers(),
+        "network": lambda x: x.network_info(),
         "search": lambda x: x.search("3"),
         "fees": lambda x: x.fees(),
         "raw block": lambda x: x.raw_block(tip),

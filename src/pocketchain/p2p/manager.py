@@ -96,7 +96,7 @@ class PeerManager:
         self._background: set[asyncio.Future[Any]] = set()
         self._new_txs: deque[bytes] = deque()
         self._flush_scheduled = False
-        self._next_feeler = 0.0
+        self._next_feeler = time.time() + FEELER_INTERVAL  # the first a while after the start
         self.client: PeerClient | None = None
 
     # -- starting and stopping --------------------------------------------------------------------
@@ -262,9 +262,12 @@ class PeerManager:
         return sum(p.connected(now) for p in self.all_peers() if p.direction != "feeler")
 
     def synced(self) -> bool:
-        """True when no connected peer is known to have more work than our tip."""
+        """True when no peer we dialled is known to have more work than our tip (what a peer
+        that dialled us claims is its word only: it sends us its blocks itself)."""
         now, work = time.time(), self.node.tip().chainwork
-        return not any(p.connected(now) and p.chainwork > work for p in self.all_peers())
+        return not any(
+            p.dialled and p.connected(now) and p.chainwork > work for p in self.all_peers()
+        )
 
     def info(self) -> dict[str, Any]:
         """GET /api/v1/network: the connections by direction, the book, the bans."""
