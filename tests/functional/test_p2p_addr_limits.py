@@ -2,20 +2,16 @@
 one relay carries at most 1,000 (Core: MAX_ADDR_TO_SEND), and a peer's relays are rate-limited
 (Core: the address token bucket)."""
 
-import httpx
+from sender import Sender
 
-from pocketchain.consensus.params import REGTEST
 from pocketchain.p2p.inbound import ADDR_BURST
 
 
 def test_a_flood_of_addresses_is_cut_to_the_bound(nodes) -> None:
     node = nodes(host="127.0.0.1")
-    transport = httpx.HTTPTransport(local_address="127.0.0.88")
-    http = httpx.Client(base_url=node.url, transport=transport, timeout=60)
-    status = node.status()
-    body = {k: status[k] for k in ("network", "height", "tip", "chainwork")}
-    body |= {"url": "http://127.0.0.88:1", "genesis": REGTEST.genesis.header.hash_hex}
-    key = http.post("/api/v1/peers/hello", json=body | {"nonce": "a" * 16}).json()["key"]
+    sender = Sender(node, "127.0.0.88")
+    http = sender.http
+    key = sender.hello("http://127.0.0.88:1").json()["key"]
     urls = [f"http://10.{n % 250}.{n // 250 % 250}.{n // 62500 + 1}:5000" for n in range(100_000)]
     headers = {"X-Peer-Key": key}
     whole = http.post("/api/v1/peers/addresses", json={"addresses": urls}, headers=headers)

@@ -2,22 +2,11 @@
 a bounded share of its inbound slots and none of its outbound ones, while the peers the operator
 gave and the real nodes in other netgroups stay connected (Core: AttemptToEvictConnection)."""
 
-import httpx
 from framework import connected, wait_until
-
-from pocketchain.consensus.params import REGTEST
+from sender import Sender
 
 FLOOD = 500
 MAX_INBOUND = 24
-
-
-def hello_from(ip: str, node, url: str, nonce: str) -> int:
-    transport = httpx.HTTPTransport(local_address=ip)
-    with httpx.Client(base_url=node.url, transport=transport, timeout=30) as http:
-        status = node.status()
-        body = {k: status[k] for k in ("network", "height", "tip", "chainwork")}
-        body |= {"url": url, "genesis": REGTEST.genesis.header.hash_hex, "nonce": nonce}
-        return http.post("/api/v1/peers/hello", json=body).status_code
 
 
 def test_a_hello_flood_from_one_netgroup_takes_nothing_that_matters(nodes) -> None:
@@ -38,7 +27,9 @@ def test_a_hello_flood_from_one_netgroup_takes_nothing_that_matters(nodes) -> No
     codes = []
     for n in range(FLOOD):  # from 500 addresses of one /16, each a fresh connection
         ip = f"127.66.{n // 200}.{n % 200 + 1}"
-        codes.append(hello_from(ip, target, f"http://{ip}:{n + 1000}", f"{n:016x}"))
+        sender = Sender(target, ip)
+        codes.append(sender.hello(f"http://{ip}:{n + 1000}", f"{n:016x}").status_code)
+        sender.close()
     assert codes.count(200) > MAX_INBOUND  # the slots were contested, not just refused
     peers = target.api("GET", "/peers")
     inbound = [p for p in peers if p["direction"] == "inbound" and p["connected"]]

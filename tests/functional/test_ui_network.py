@@ -6,6 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from browser import PHONE, screenshot
 from framework import connected, wait_until
 from playwright.sync_api import expect
+from sender import Sender, greedy_block
 
 
 def test_ui_network_page_adds_a_peer_and_switches_mining(nodes, open_page) -> None:
@@ -21,12 +22,33 @@ def test_ui_network_page_adds_a_peer_and_switches_mining(nodes, open_page) -> No
     page.get_by_role("button", name="Stop mining").wait_for()
     assert a.status()["mining"] is True
     wait_until(lambda: a.height() >= 2 and b.height() >= 2, what="blocks mined and relayed")
-    screenshot(page, "network")
     page.get_by_role("button", name="Stop mining").click()
     page.get_by_role("button", name="Start mining").wait_for()
     assert a.status()["mining"] is False
     page.get_by_role("button", name="Forget").click()
     page.get_by_text("No peers yet.").wait_for()
+
+
+def test_ui_network_page_shows_directions_the_address_book_and_bans(nodes, open_page) -> None:
+    node = nodes(host="127.0.0.1")
+    dialler = nodes("--peer", node.url, host="127.3.0.1")  # an inbound peer of the node
+    wait_until(lambda: node.api("GET", "/network")["inbound"] >= 1, what="the inbound peer")
+    bad = Sender(node, "127.0.0.77")
+    key = bad.hello("http://127.0.0.77:7001").json()["key"]
+    block = greedy_block(node).raw.hex()
+    bad.http.post("/api/v1/peers/blocks", json={"hex": block}, headers={"X-Peer-Key": key})
+    page = open_page(node, "/#/network")
+    slots = page.locator("#slots")
+    expect(slots).to_contain_text("inbound")
+    inbound = node.api("GET", "/network")["inbound"]
+    expect(slots).to_contain_text(f"inbound {inbound} of 64")
+    expect(page.locator("#book")).to_contain_text("heard of")
+    rows = page.get_by_role("row").filter(has_text=dialler.url)
+    expect(rows.filter(has_text="inbound")).to_have_count(1)
+    bans = page.get_by_role("region", name="Bans (1)")
+    expect(bans.get_by_role("cell", name="127.0.0.77")).to_be_visible()
+    expect(bans).to_contain_text("bad-cb-amount")
+    screenshot(page, "network")
 
 
 def test_ui_serves_its_page_and_guards_the_admin_token(nodes, open_page) -> None:
