@@ -190,11 +190,26 @@ def test_a_hello_with_our_own_nonce_is_refused(net: Network) -> None:
     assert net.manager.views() == []
 
 
-@pytest.mark.parametrize("url", ["http://localhost:5000", "http://127.1:5000", "http://h:1/x"])
-def test_a_hello_must_name_an_ip_url(net: Network, url: str) -> None:
+@pytest.mark.parametrize("url", ["ftp://127.0.0.9:1", "http://127.0.0.9:1/x", "127.0.0.9:1"])
+def test_a_hello_must_name_a_base_url(net: Network, url: str) -> None:
     with pytest.raises(PeerError) as refused:
         net.manager.inbound.hello(hello(url), "127.0.0.9")
     assert refused.value.code == "bad-url"
+
+
+def test_a_hello_naming_a_host_connects_but_only_ips_enter_the_book(tmp_path: Path) -> None:
+    net = Network(tmp_path, discover=True, max_outbound=0)
+    try:
+        for url in ("http://teacher.local:5000", "http://127.1:5000", "http://127.0.0.9:5000"):
+            net.manager.inbound.hello(hello(url), "127.0.0.9")
+        assert {v["url"] for v in net.manager.views()} == {
+            "http://teacher.local:5000",
+            "http://127.1:5000",
+            "http://127.0.0.9:5000",
+        }
+        assert list(net.manager.book.info) == [parse_address("http://127.0.0.9:5000")]
+    finally:
+        net.close()
 
 
 def test_a_ban_holds_the_address_whatever_url_it_claims_next(net: Network) -> None:
@@ -270,3 +285,34 @@ def test_the_book_and_the_manual_peers_outlive_a_restart(net: Network) -> None:
     assert URL in net.manager.manual
     saved = AddrMan.load(net.saved()["book"])
     assert saved.key == book.key and len(saved) == len(book)
+
+
+def test_a_seed_is_asked_for_addresses_then_left(tmp_path: Path) -> None:
+    seeded = MockPeer(Chainstate(REGTEST, SqliteStore(tmp_path / "seed.db")))
+    seeded.addresses = ["http://10.1.0.1:5000", "http://10.2.0.1:5000", "http://169.254.1.1:80"]
+    node = NodeCore(REGTEST, tmp_path / "ours", miners=1)
+    settings = PeerSettings(public_url=OURS, seeds=(URL,), max_outbound=0)
+    manager = PeerManager(node, settings, transport=seeded.transport)
+    manager.start()
+    try:
+        seeded.wait_for(lambda: bool(seeded.sent("/api/v1/peers/addresses")))
+        seeded.wait_for(lambda: len(manager.book) == 2)  # the link-local one is never stored
+        assert {a.url for a in manager.book.info} == {
+            "http://10.1.0.1:5000",
+            "http://10.2.0.1:5000",
+        }
+        assert manager.views() == [] and not seeded.sent("/api/v1/peers/news")
+    finally:
+        manager.stop()
+        node.close()
+
+
+def test_an_answer_with_too_many_addresses_is_misbehaviour(tmp_path: Path) -> None:
+    net = Network(tmp_path, discover=True, max_outbound=0)
+    try:
+        net.peer.addresses = [f"http://10.{n % 250}.{n // 250}.1:5000" for n in range(1_001)]
+        net.manager.connect(URL)
+        net.peer.wait_for(lambda: net.view()["misbehavior"] > 0)
+        assert net.view()["misbehavior"] >= SCORE_GARBAGE and len(net.manager.book) == 0
+    finally:
+        net.close()

@@ -29,7 +29,7 @@ from .connection import (
     relayed_txs,
 )
 from .eviction import Candidate, select_to_evict
-from .netaddr import netgroup, parse_address, parse_ip
+from .netaddr import netgroup, operator_url, parse_ip
 from .peer import SCORE_GARBAGE, Peer, PeerError, scored
 
 if TYPE_CHECKING:
@@ -66,20 +66,21 @@ class Inbound:
         m.check_chain(theirs)
         if str(theirs.get("nonce")) in m.nonces:  # Core: CConnman::CheckIncomingNonce
             raise PeerError(400, "self-connection", "that hello came from this node itself")
-        claimed = parse_address(str(theirs["url"]))
+        # a URL with a host name is taken for the connection, but only an IP enters the book
+        claimed = operator_url(str(theirs["url"]))
         with m.lock:
-            for old in [p for p in self.peers.values() if (p.ip, p.url) == (ip, claimed.url)]:
+            for old in [p for p in self.peers.values() if (p.ip, p.url) == (ip, claimed)]:
                 del self.peers[old.key or ""]  # it dialled again (a restart): the new one counts
             if len(self.peers) >= m.settings.max_inbound:
                 self._make_room(ip)
-            peer = Peer(claimed.url, "inbound", ip=ip, key=secrets.token_hex(16))
+            peer = Peer(claimed, "inbound", ip=ip, key=secrets.token_hex(16))
             peer.connected_since = now
             peer.seen(theirs, now)
             peer.told_tip = None
             self.peers[peer.key or ""] = peer
         m.emit("connected", peer)
         if m.settings.discover:
-            fresh = m.learn([claimed.url], netgroup(parse_ip(ip)))
+            fresh = m.learn([claimed], netgroup(parse_ip(ip)))
             m.relay(fresh, peer)
         return m.ours() | {"key": peer.key}
 
