@@ -110,7 +110,8 @@ def test_a_peer_of_another_chain_or_none_at_all_is_refused_and_forgotten(
     with pytest.raises(PeerError) as refused:
         net.manager.connect(URL)
     assert refused.value.code == code
-    assert net.manager.views() == [] and net.saved()["manual"] == []
+    assert net.manager.views() == []
+    net.peer.wait_for(lambda: net.saved()["manual"] == [])
 
 
 def test_a_peer_with_more_work_is_synced_headers_first(net: Network) -> None:

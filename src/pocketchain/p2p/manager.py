@@ -333,6 +333,7 @@ class PeerManager:
     async def _connect(self, url: str) -> dict[str, Any]:
         known = url in self.manual
         peer = self._manual_peer(url)
+        await self.node.acall(self._save)  # before the handshake starts a sync on the writer
         if not peer.connected(time.time()):
             try:
                 await self.connections.open(peer)
@@ -340,12 +341,12 @@ class PeerManager:
                 if not known:
                     with self.lock:
                         self.manual.pop(url, None)
+                    self.spawn(self.node.acall(self._save))
                 if isinstance(exc, ProtocolError):
                     raise PeerError(
                         400, "peer-unreachable", f"{url} is no pocketchain node"
                     ) from None
                 raise
-        await self.node.acall(self._save)
         return self.view(peer)
 
     def remove(self, url: str) -> bool:
