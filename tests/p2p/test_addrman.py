@@ -19,8 +19,8 @@ NOW = 1_800_000_000.0
 
 
 def address(n: int) -> Address:
-    """Addresses in 256 netgroups (10.X.0.0/16)."""
-    return parse_address(f"http://10.{n % 256}.{n // 256 % 256}.{n // 65536 + 1}:5000")
+    """Public addresses in 256 netgroups (11.X.0.0/16)."""
+    return parse_address(f"http://11.{n % 256}.{n // 256 % 256}.{n // 65536 + 1}:5000")
 
 
 def book(seed: int = 1) -> AddrMan:

@@ -56,10 +56,12 @@ def test_the_operator_may_name_hosts() -> None:
     assert operator_url("http://[::1]:5000") == "http://[::1]:5000"
 
 
-def test_netgroups_are_the_16_or_the_32() -> None:
-    assert netgroup(parse_ip("127.5.6.7")) == netgroup(parse_ip("127.5.200.1")) == "127.5.0.0/16"
-    assert netgroup(parse_ip("127.5.6.7")) != netgroup(parse_ip("127.6.6.7"))
-    assert netgroup(parse_ip("2001:db8:1::1")) == "2001:db8::/32"
+def test_public_netgroups_are_the_16_or_the_32_and_others_stand_alone() -> None:
+    assert netgroup(parse_ip("8.8.4.4")) == netgroup(parse_ip("8.8.200.1")) == "8.8.0.0/16"
+    assert netgroup(parse_ip("8.8.4.4")) != netgroup(parse_ip("8.9.4.4"))
+    assert netgroup(parse_ip("2606:4700::1")) == "2606:4700::/32"
+    assert netgroup(parse_ip("127.5.6.7")) == "127.5.6.7/32"  # loopback, a LAN: each alone
+    assert netgroup(parse_ip("192.168.1.20")) != netgroup(parse_ip("192.168.1.21"))
 
 
 def test_link_local_and_the_metadata_service_are_always_forbidden() -> None:

@@ -89,6 +89,9 @@ class Connections:
     async def open(self, peer: Peer) -> None:
         """Shake hands and start driving the connection (PeerError/ProtocolError if it fails)."""
         await self.handshake(peer)
+        if peer.direction == "manual":  # it answers: into the book as tried (Core: Good)
+            with contextlib.suppress(AddressError), self.m.lock:
+                self.m.book.good(parse_address(peer.base), time.time())
         log.info("connected to %s (%s, height %s)", peer.url, peer.direction, peer.height)
         self.m.emit("connected", peer)
         self._tasks[peer] = [

@@ -5,9 +5,11 @@ peer tells us (its hello, the addresses it relays) must be exactly that, with th
 IP, so that one node cannot appear under many spellings. Only the operator may name a peer by host
 name (`--peer`, `--seed`, POST /api/v1/peers); such a URL is cut to `scheme://host:port` too.
 
-The netgroup is the unit of diversity (Core: CNetAddr::GetGroup): the /16 of an IPv4 address, the
-/32 of an IPv6 one. Core puts every local address into one group; here each 127.A.B.0/16 is a group
-of its own, so that one machine can host a network of many netgroups (tests and the lab).
+The netgroup is the unit of diversity (Core: CNetAddr::GetGroup): the /16 of a public IPv4 address,
+the /32 of a public IPv6 one, so that one provider's many addresses count once. Core puts every
+address that is not public into one group, which keeps its nodes from finding each other on a LAN
+or on one machine; here each such address (loopback, private ranges) is a group of its own, so a
+classroom on one LAN and a lab on 127.0.0.0/8 make real networks.
 """
 
 import ipaddress
@@ -72,7 +74,10 @@ class Address:
 
 
 def netgroup(ip: IP) -> str:
-    """The group an IP belongs to (Core: CNetAddr::GetGroup): its /16, or /32 for IPv6."""
+    """The group an IP belongs to (Core: CNetAddr::GetGroup): a public one's /16, or /32 for
+    IPv6; any other address alone."""
+    if not ip.is_global:
+        return str(ipaddress.ip_network(ip))
     prefix = 16 if ip.version == 4 else 32
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
