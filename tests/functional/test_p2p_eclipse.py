@@ -1,9 +1,14 @@
-"""500 hellos from one netgroup, from many addresses and ports, cannot take a node over: they hold
-a bounded share of its inbound slots and none of its outbound ones, while the peers the operator
-gave and the real nodes in other netgroups stay connected (Core: AttemptToEvictConnection)."""
+"""500 hellos cannot take a node over: from one address and many ports they are rate-limited; from
+500 addresses of one /16 (on loopback each address is a netgroup of its own, the harder case) they
+hold a bounded share of the inbound slots and none of the outbound ones, while the peers the
+operator gave and the real nodes stay connected (Core: AttemptToEvictConnection)."""
+
+import time
 
 from framework import connected, wait_until
 from sender import Sender
+
+from pocketchain.p2p.inbound import HELLO_BURST, HELLO_RATE
 
 FLOOD = 500
 MAX_INBOUND = 24
@@ -43,3 +48,18 @@ def test_a_hello_flood_from_one_netgroup_takes_nothing_that_matters(nodes) -> No
     assert not any(p["ip"] and p["ip"].startswith("127.66.") for p in outbound)
     target.mine(1)  # and the network still works: the real nodes hear of it
     wait_until(lambda: all(n.tip() == target.tip() for n in [*real, manual]), 30, "the block")
+
+
+def test_hellos_from_one_address_and_many_ports_are_rate_limited(nodes) -> None:
+    target = nodes(host="127.1.0.1")
+    codes = []
+    began = time.monotonic()
+    for n in range(FLOOD):
+        sender = Sender(target, "127.66.0.1")  # a fresh connection, so a fresh port, each time
+        codes.append(sender.hello(f"http://127.66.0.1:{n + 1000}", f"{n:016x}").status_code)
+        sender.close()
+    took = time.monotonic() - began
+    assert codes.count(200) <= HELLO_BURST + HELLO_RATE * took + 1  # the bucket, and no more
+    assert set(codes) == {200, 429}
+    inbound = [p for p in target.api("GET", "/peers") if p["direction"] == "inbound"]
+    assert len(inbound) == codes.count(200)
