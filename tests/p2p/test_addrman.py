@@ -107,3 +107,12 @@ def test_the_tables_and_the_entries_always_agree(steps: list[tuple[str, int, int
     for entry in addrman.info.values():
         assert entry.tried == (entry.address in in_tried)
         assert entry.refs == in_new.count(entry.address)
+
+
+def test_a_long_connection_keeps_an_address_fresh() -> None:
+    addrman = book()
+    addrman.good(address(1), NOW)
+    later = NOW + 40 * 86_400  # past the horizon: terrible, unless we were in touch
+    assert addrman.info[address(1)].terrible(later)
+    addrman.connected(address(1), later)
+    assert not addrman.info[address(1)].terrible(later)

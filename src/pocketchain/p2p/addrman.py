@@ -173,7 +173,8 @@ class AddrMan:
         info.refs = 0
 
     def connected(self, address: Address, now: float) -> None:
-        """We were in touch with it just now (Core: Connected, at most every 20 minutes)."""
+        """We were in touch with it until now (Core: Connected: its time moves on at most every
+        20 minutes)."""
         info = self.info.get(address)
         if info is not None and now - info.time > 1200:
             info.time = now

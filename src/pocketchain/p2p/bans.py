@@ -35,9 +35,6 @@ class BanList:
             return None
         return ban
 
-    def lift(self, ip: str) -> bool:
-        return self._bans.pop(ip, None) is not None
-
     def active(self, now: float) -> list[Ban]:
         return [ban for ip in list(self._bans) if (ban := self.get(ip, now)) is not None]
 

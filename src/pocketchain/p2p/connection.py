@@ -143,6 +143,9 @@ class Connections:
     def _lost(self, peer: Peer, why: object) -> None:
         was = peer.connected(time.time())
         log.info("lost peer %s: %s", peer.url, why)
+        if was:  # it was there until now (Core: Connected, on a disconnect)
+            with contextlib.suppress(AddressError), self.m.lock:
+                self.m.book.connected(parse_address(peer.base), time.time())
         peer.unreachable(time.time())
         if peer.direction != "manual":
             self.m.drop(peer)
