@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pocketchain import __version__
 
 
@@ -88,4 +90,25 @@ def test_listening_everywhere_needs_a_public_url(tmp_path: Path) -> None:
 def test_a_trusted_proxy_is_an_address(tmp_path: Path) -> None:
     lines = refused_node("--trusted-proxy", "proxy.example", "--data-dir", str(tmp_path))
     assert lines == ["error: --trusted-proxy 'proxy.example' is not an IP address or network"]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ("--peer", "ftp://x:1"),
+            "error: --peer 'ftp://x:1' is not a peer's base URL (http://host:port)",
+        ),
+        (
+            ("--seed", "http://h:1/x"),
+            "error: --seed 'http://h:1/x' has a path: a peer's URL is http://host:port",
+        ),
+        (("--forbid", "nonsense"), "error: --forbid 'nonsense' is not an IP range (CIDR)"),
+    ],
+)
+def test_peer_flags_are_checked_before_anything_starts(
+    tmp_path: Path, args: tuple[str, str], line: str
+) -> None:
+    assert refused_node(*args, "--data-dir", str(tmp_path)) == [line]
     assert list(tmp_path.iterdir()) == []

@@ -114,6 +114,7 @@ def node(
     Example: pocketchain node --network regtest --port 5000 --peer http://127.0.0.1:5001
     """
     from ..p2p import PeerSettings
+    from ..p2p.netaddr import AddressError, operator_url
     from .run_node import run_node  # the server's imports load only for this command
 
     if public_url is None and host in ("0.0.0.0", "::"):
@@ -126,6 +127,12 @@ def node(
             ipaddress.ip_network(proxy, strict=False)
         except ValueError:
             raise UserError(f"--trusted-proxy {proxy!r} is not an IP address or network") from None
+    for flag, urls in (("--peer", peer), ("--seed", seed)):
+        for url in urls or []:
+            try:
+                operator_url(url)
+            except AddressError as exc:
+                raise UserError(f"{flag} {exc.message}") from None
     for text in forbid or []:
         try:
             ipaddress.ip_network(text, strict=False)
