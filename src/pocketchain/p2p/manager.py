@@ -394,11 +394,10 @@ class PeerManager:
             if self.banned_until(peer, now) is not None:
                 return
             banned = peer.misbehave(score)
-            if banned:
-                self.bans.ban(peer.ip, reason, now)
+            until = self.bans.ban(peer.ip, reason, now).until if banned else None
         log.warning("peer %s misbehaved (+%d = %d): %s", peer.url, score, peer.misbehavior, reason)
         if banned:
-            log.warning("peer %s (%s) banned until %d", peer.url, peer.ip, now + 600)
+            log.warning("peer %s (%s) banned until %d", peer.url, peer.ip, until)
             peer.failures += 1
             self.emit("banned", peer)
             with self.lock:
@@ -459,7 +458,7 @@ class PeerManager:
         """An address from the book to dial: allowed, in a netgroup none of our dialled peers is
         in, not tried in the last minutes (Core: ThreadOpenConnections's checks)."""
         with self.lock:
-            taken = {p.url for p in self.all_peers() if p.dialled}
+            taken = {url for p in self.all_peers() if p.dialled for url in (p.url, p.base)}
             groups = {group_of(p) for p in self.all_peers() if p.dialled}
             for _ in range(SELECT_TRIES):
                 address = self.book.select(now, new_only)
