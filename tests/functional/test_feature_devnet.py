@@ -191,3 +191,41 @@ def test_devnet_demo_wallets_pay_each_other_and_post(tmp_path: Path) -> None:
     finally:
         kill_leftovers(devnet, data_dir)
         http.close()
+
+
+def test_devnet_keeps_to_its_topology(tmp_path: Path) -> None:
+    base = free_ports(3)
+    data_dir = tmp_path / "devnet-data"
+    urls = [f"http://127.0.0.1:{base + i}" for i in range(3)]
+    args = [str(EXE), "devnet", "--nodes", "3", "--port", str(base), "--data-dir", str(data_dir)]
+    args += ["--topology", "line", "--no-mine"]
+    devnet = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    http = httpx.Client(timeout=5)
+
+    def peers(n: int) -> set[str]:
+        return {p["url"] for p in http.get(f"{urls[n]}/api/v1/peers").json() if p["connected"]}
+
+    def linked() -> bool:
+        try:
+            return (
+                peers(0) == {urls[1]} and peers(1) == {urls[0], urls[2]} and peers(2) == {urls[1]}
+            )
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_until(linked, 120, "0 - 1 - 2 in a line")
+        token = (data_dir / "devnet" / "admin.token").read_text().strip()
+        mined = http.post(
+            f"{urls[0]}/api/v1/mine",
+            json={"blocks": 1},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()["hashes"][0]
+        tip = lambda: http.get(f"{urls[2]}/api/v1/status").json()["tip"]  # noqa: E731
+        wait_until(lambda: tip() == mined, 30, "node 0's block to reach node 2 through node 1")
+        assert peers(0) == {urls[1]}  # and still no link from 0 to 2
+    finally:
+        devnet.send_signal(signal.SIGINT)
+        devnet.wait(30)
+        kill_leftovers(devnet, data_dir)
+        http.close()

@@ -2,8 +2,9 @@
 
 Node 0 keeps its data in DATA_DIR itself, so the other commands (`wallet`, `mine`, `post`) find it
 and its admin token with their defaults; node i keeps its data in DATA_DIR/devnet-node{i}. Node i
-is started with `--peer` for every node before it and `--no-discover`, so the nodes form a full
-mesh and nothing else (a split made by forgetting peers holds until it is healed).
+is started with `--peer` for the nodes before it it is linked to (`--topology`: every pair, a line,
+a ring, a star, or random:K) and `--no-discover`, so the nodes keep to those links and nothing
+else (a split made by forgetting peers holds until it is healed).
 
 Every child runs in its own session: Ctrl-C at the terminal reaches only this process, which then
 stops the nodes itself (SIGTERM, a bounded wait, SIGKILL for stragglers). If this process dies
@@ -31,6 +32,7 @@ import httpx
 import typer
 
 from ..consensus.params import get_params
+from ..lab.topology import Link, links, neighbours_before
 from .demo import Demo
 from .errors import UserError
 
@@ -164,7 +166,17 @@ def stop_all(children: list[Child]) -> None:
         child.process.wait()
 
 
-def run_devnet(nodes: int, port: int, data_dir: Path, network: str, mine: bool, demo: bool) -> None:
+def run_devnet(
+    nodes: int,
+    port: int,
+    data_dir: Path,
+    network: str,
+    mine: bool,
+    demo: bool,
+    pairs: list[Link] | None = None,
+) -> None:
+    """Start `nodes` nodes linked as `pairs` say (default: every pair), and watch them."""
+    pairs = links("mesh", nodes) if pairs is None else pairs
     ports = range(port, port + nodes)
     check_ports_free(ports)
     children: list[Child] = []
@@ -174,7 +186,7 @@ def run_devnet(nodes: int, port: int, data_dir: Path, network: str, mine: bool, 
     try:
         with httpx.Client() as http:
             for index, node_port in enumerate(ports):
-                peers = [child.url for child in children]
+                peers = [children[a].url for a in neighbours_before(pairs, index)]
                 children.append(start_node(index, node_port, data_dir, network, mine, peers))
                 wait_ready(children[-1], http)  # so the next node's handshakes find it
             typer.echo(f"{network} of {nodes} node{'s' * (nodes > 1)}; Ctrl-C stops them all")

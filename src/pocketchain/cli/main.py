@@ -173,6 +173,10 @@ def devnet(
     demo: Annotated[
         bool, typer.Option("--demo", help="Also run demo wallets that pay each other and post.")
     ] = False,
+    topology: Annotated[
+        str,
+        typer.Option(help="Who is linked to whom: mesh, line, ring, star or random:K."),
+    ] = "mesh",
     network: Network = "devnet",
 ) -> None:
     """Run a local network of nodes that mine and know each other, until Ctrl-C.
@@ -182,8 +186,9 @@ def devnet(
     With --demo, four wallets get coins from the faucets once blocks mature, then keep
     paying each other and posting; they log to demo.log next to node 0's log.
 
-    Example: pocketchain devnet --nodes 3 --port 5000 --demo
+    Example: pocketchain devnet --nodes 5 --topology ring --demo
     """
+    from ..lab.topology import TopologyError, links
     from .devnet import run_devnet
 
     if port + nodes - 1 > 65535:
@@ -191,7 +196,11 @@ def devnet(
     params = params_of(network)
     if demo and params.name == "main":
         raise typer.BadParameter("the demo needs a faucet: regtest or devnet", param_hint="--demo")
-    run_devnet(nodes, port, data_dir.expanduser(), params.name, not no_mine, demo)
+    try:
+        pairs = links(topology, nodes)
+    except TopologyError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--topology") from None
+    run_devnet(nodes, port, data_dir.expanduser(), params.name, not no_mine, demo, pairs)
 
 
 @app.command("mine")
