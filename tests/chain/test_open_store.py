@@ -105,3 +105,11 @@ def test_a_postgres_store_serves_one_process_at_a_time(pg_database: str, tmp_pat
         open_store(pg_database, tmp_path)
     first.close()
     open_store(pg_database, tmp_path).close()
+
+
+def test_a_closed_postgres_store_can_be_opened_again_at_once(
+    pg_database: str, tmp_path: Path
+) -> None:
+    """Closing lets go of the lock then and there, not when the server gets round to it."""
+    for _ in range(50):
+        open_store(pg_database, tmp_path).close()

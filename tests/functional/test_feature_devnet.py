@@ -1,6 +1,7 @@
 """`pocketchain devnet`: three mining nodes that find each other, demo wallets that pay and
 post (--demo), and a clean Ctrl-C."""
 
+import json
 import os
 import signal
 import socket
@@ -229,3 +230,48 @@ def test_devnet_keeps_to_its_topology(tmp_path: Path) -> None:
         devnet.wait(30)
         kill_leftovers(devnet, data_dir)
         http.close()
+
+
+def test_devnet_split_heal_and_status_from_another_terminal(tmp_path: Path) -> None:
+    base = free_ports(3)
+    data_dir = tmp_path / "devnet-data"
+    urls = [f"http://127.0.0.1:{base + i}" for i in range(3)]
+    args = [str(EXE), "devnet", "--nodes", "3", "--port", str(base), "--data-dir", str(data_dir)]
+    devnet = subprocess.Popen([*args, "--no-mine"], stdout=subprocess.DEVNULL)
+    http = httpx.Client(timeout=5)
+
+    def control(*words: str) -> str:
+        command = [str(EXE), "devnet", *words, "--data-dir", str(data_dir)]
+        out = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    def peers(n: int) -> int:
+        return int(http.get(f"{urls[n]}/api/v1/status").json()["peers"])
+
+    def mine(n: int, blocks: int) -> str:
+        token = data_dir / ("devnet" if n == 0 else f"devnet-node{n}/devnet") / "admin.token"
+        headers = {"Authorization": f"Bearer {token.read_text().strip()}"}
+        body = {"blocks": blocks}
+        return http.post(f"{urls[n]}/api/v1/mine", json=body, headers=headers).json()["hashes"][-1]
+
+    try:
+        wait_until((data_dir / "devnet.json").exists, 120, "the devnet to start")
+        wait_until(lambda: [peers(n) for n in range(3)] == [2, 2, 2], 60, "a mesh")
+        assert "cut 2 links: 0-2 1-2" in control("split", "0,1", "2")
+        wait_until(lambda: peers(2) == 0, 30, "node 2 cut off")
+        mine(0, 2)
+        lone = mine(2, 4)  # more work on node 2's side
+        status = json.loads(control("status", "--json"))
+        assert status["cut"] == [[0, 2], [1, 2]] and status["nodes"][2]["tip"] == lone
+        assert status["nodes"][0]["tip"] != lone  # nothing crossed the split
+        assert "healed 2 links" in control("heal")
+        tips = lambda: {http.get(f"{u}/api/v1/status").json()["tip"] for u in urls}  # noqa: E731
+        wait_until(lambda: tips() == {lone}, 60, "the heavier side to win everywhere")
+        assert json.loads(control("status", "--json"))["cut"] == []
+    finally:
+        devnet.send_signal(signal.SIGINT)
+        devnet.wait(30)
+        kill_leftovers(devnet, data_dir)
+        http.close()
+    assert not (data_dir / "devnet.json").exists()  # gone with the devnet

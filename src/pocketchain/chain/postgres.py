@@ -5,7 +5,7 @@ A point lookup costs a round trip to the server, so a block's inputs are fetched
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import psycopg
@@ -43,6 +43,15 @@ class PostgresStore(SqlStore):
         except BaseException:
             conn.close()
             raise
+
+    def close(self) -> None:
+        """Let go of the lock before the connection: the server drops a closed session's locks
+        only when its backend has exited, a moment later, and a store opened again at once
+        would still find it held."""
+        if not self.conn.closed:
+            with suppress(psycopg.Error):
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_KEY,))
+        super().close()
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:

@@ -32,6 +32,7 @@ import httpx
 import typer
 
 from ..consensus.params import get_params
+from ..lab.control import STATE, Devnet
 from ..lab.topology import Link, links, neighbours_before
 from .demo import Demo
 from .errors import UserError
@@ -177,6 +178,7 @@ def run_devnet(
 ) -> None:
     """Start `nodes` nodes linked as `pairs` say (default: every pair), and watch them."""
     pairs = links("mesh", nodes) if pairs is None else pairs
+    state = Devnet(network, [], [], pairs)
     ports = range(port, port + nodes)
     check_ports_free(ports)
     children: list[Child] = []
@@ -189,6 +191,9 @@ def run_devnet(
                 peers = [children[a].url for a in neighbours_before(pairs, index)]
                 children.append(start_node(index, node_port, data_dir, network, mine, peers))
                 wait_ready(children[-1], http)  # so the next node's handshakes find it
+                state.urls.append(children[-1].url)
+                state.tokens.append(str(children[-1].log.with_name("admin.token")))
+            state.save(data_dir)  # for `devnet split`, `heal` and `status`
             typer.echo(f"{network} of {nodes} node{'s' * (nodes > 1)}; Ctrl-C stops them all")
             typer.echo(f"web UI and API: {children[0].url}/")
             for child in children[1:]:
@@ -213,4 +218,5 @@ def run_devnet(
         if demo_wallets is not None:
             demo_wallets.stop(DEMO_STOP_TIMEOUT)
         stop_all(children)
+        (data_dir / STATE).unlink(missing_ok=True)
     typer.echo("all nodes stopped", err=True)

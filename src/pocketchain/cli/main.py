@@ -162,8 +162,16 @@ def node(
     )
 
 
-@app.command()
+devnet_app = typer.Typer(
+    help="A local network of nodes: run one, or split, heal and watch a running one.",
+    invoke_without_command=True,
+)
+app.add_typer(devnet_app, name="devnet")
+
+
+@devnet_app.callback()
 def devnet(
+    ctx: typer.Context,
     nodes: Annotated[int, typer.Option(min=1, max=16, help="How many nodes.")] = 3,
     port: Annotated[
         int, typer.Option(min=1, max=65535, help="Port of node 0; the others take the next ones.")
@@ -191,6 +199,8 @@ def devnet(
     from ..lab.topology import TopologyError, links
     from .devnet import run_devnet
 
+    if ctx.invoked_subcommand is not None:
+        return
     if port + nodes - 1 > 65535:
         raise typer.BadParameter(f"{nodes} nodes from port {port} pass 65535", param_hint="--port")
     params = params_of(network)
@@ -201,6 +211,64 @@ def devnet(
     except TopologyError as exc:
         raise typer.BadParameter(str(exc), param_hint="--topology") from None
     run_devnet(nodes, port, data_dir.expanduser(), params.name, not no_mine, demo, pairs)
+
+
+@devnet_app.command("split")
+def devnet_split(
+    groups: Annotated[list[str], typer.Argument(help="Groups of node numbers, e.g. 0,1 2.")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Cut every link between the groups of a running devnet (both ends forget each other).
+
+    Example: pocketchain devnet split 0,1 2
+    """
+    from ..lab.control import Devnet, parse_groups, split
+
+    where = data_dir.expanduser()
+    net = Devnet.load(where)
+    cut = split(net, parse_groups(groups, len(net.urls)))
+    net.save(where)
+    typer.echo(f"cut {len(cut)} link{'s' * (len(cut) != 1)}: " + _links(cut))
+
+
+@devnet_app.command("heal")
+def devnet_heal(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+    """Link again what `devnet split` cut."""
+    from ..lab.control import Devnet, heal
+
+    where = data_dir.expanduser()
+    net = Devnet.load(where)
+    healed = heal(net)
+    net.save(where)
+    typer.echo(f"healed {len(healed)} link{'s' * (len(healed) != 1)}: " + _links(healed))
+
+
+@devnet_app.command("status")
+def devnet_status(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Each node's height, tip and peers, and the links cut."""
+    from ..lab.control import Devnet, status
+
+    net = Devnet.load(data_dir.expanduser())
+    rows = status(net)
+    if as_json:
+        typer.echo(json.dumps({"nodes": rows, "links": net.links, "cut": net.cut}))
+        return
+    for row in rows:
+        if "error" in row:
+            typer.echo(f"node {row['node']} {row['url']}: {row['error']}")
+        else:
+            typer.echo(
+                f"node {row['node']} {row['url']}: height {row['height']} tip {row['tip'][-6:]}"
+                f" peers {row['peers']}{' mining' if row['mining'] else ''}"
+            )
+    typer.echo(f"links {_links(net.links)}; cut {_links(net.cut)}")
+
+
+def _links(pairs: list[tuple[int, int]]) -> str:
+    return " ".join(f"{a}-{b}" for a, b in pairs) or "none"
 
 
 @app.command("mine")

@@ -1,0 +1,110 @@
+"""Controlling a running devnet from another terminal: `pocketchain devnet split`, `heal` and
+`status`. The devnet writes what they need into `<data-dir>/devnet.json` (its nodes' URLs and
+admin token files, its links, the links cut); they talk to the nodes through `Client`.
+
+A split cuts every link between two groups: both ends forget each other, and since devnet nodes
+run with `--no-discover` nothing links them again until `heal` dials each cut link anew.
+"""
+
+import contextlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .._client import Client
+from ..consensus.errors import NotFound, PocketchainError
+from .topology import Link
+
+STATE = "devnet.json"
+
+
+class LabError(PocketchainError):
+    """No devnet runs here, or a split names nodes it does not have."""
+
+
+@dataclass
+class Devnet:
+    network: str
+    urls: list[str]
+    tokens: list[str]  # each node's admin token file
+    links: list[Link]
+    cut: list[Link] = field(default_factory=list)
+
+    def save(self, data_dir: Path) -> None:
+        path = data_dir / STATE
+        temp = path.with_suffix(".tmp")
+        temp.write_text(json.dumps(asdict(self)))
+        temp.replace(path)  # never half-written
+
+    @classmethod
+    def load(cls, data_dir: Path) -> "Devnet":
+        try:
+            raw = json.loads((data_dir / STATE).read_text())
+        except FileNotFoundError:
+            raise LabError(f"no devnet runs with data in {data_dir}") from None
+        raw["links"] = [tuple(pair) for pair in raw["links"]]
+        raw["cut"] = [tuple(pair) for pair in raw["cut"]]
+        return cls(**raw)
+
+    def client(self, node: int) -> Client:
+        return Client(self.urls[node], token=Path(self.tokens[node]).read_text().strip())
+
+
+def parse_groups(texts: list[str], nodes: int) -> list[set[int]]:
+    """`["0,1", "2"]` as groups of node numbers, each node in one group at most."""
+    groups: list[set[int]] = []
+    for text in texts:
+        try:
+            group = {int(part) for part in text.split(",")}
+        except ValueError:
+            raise LabError(f"{text!r} is not a group of node numbers like 0,1") from None
+        if not group <= set(range(nodes)):
+            raise LabError(f"{text!r}: this devnet's nodes are 0 to {nodes - 1}")
+        if any(group & other for other in groups):
+            raise LabError(f"{text!r}: a node is in two groups")
+        groups.append(group)
+    if len(groups) < 2:
+        raise LabError("a split needs two groups or more, e.g. `split 0,1 2`")
+    return groups
+
+
+def split(devnet: Devnet, groups: list[set[int]]) -> list[Link]:
+    """Cut every link between two of `groups`; the links cut."""
+    where = {node: n for n, group in enumerate(groups) for node in group}
+    cut = [
+        (a, b)
+        for a, b in devnet.links
+        if a in where and b in where and where[a] != where[b] and (a, b) not in devnet.cut
+    ]
+    for a, b in cut:
+        for here, there in ((a, b), (b, a)):
+            with devnet.client(here) as client, contextlib.suppress(NotFound):
+                client.disconnect(devnet.urls[there])  # NotFound: it had forgotten it already
+    devnet.cut.extend(cut)
+    return cut
+
+
+def heal(devnet: Devnet) -> list[Link]:
+    """Dial every cut link again (the later node dials the earlier, as at the start)."""
+    healed = list(devnet.cut)
+    for a, b in healed:
+        with devnet.client(b) as client:
+            client.connect(devnet.urls[a])
+    devnet.cut.clear()
+    return healed
+
+
+def status(devnet: Devnet) -> list[dict[str, Any]]:
+    """Each node's height, tip, peers and mining, or its error when it does not answer."""
+    rows = []
+    for node, url in enumerate(devnet.urls):
+        row: dict[str, Any] = {"node": node, "url": url}
+        try:
+            with Client(url) as client:
+                now = client.status()
+            row |= {"height": now.height, "tip": now.tip, "peers": now.peers, "mining": now.mining}
+        except PocketchainError as exc:
+            row["error"] = str(exc)
+        rows.append(row)
+    return rows
