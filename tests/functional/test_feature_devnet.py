@@ -7,7 +7,8 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -194,37 +195,17 @@ def test_devnet_demo_wallets_pay_each_other_and_post(tmp_path: Path) -> None:
         http.close()
 
 
-def test_devnet_keeps_to_its_topology(tmp_path: Path) -> None:
+@contextmanager
+def three_nodes(tmp_path: Path, *extra: str) -> Iterator[tuple[list[str], Path, httpx.Client]]:
+    """A devnet of three nodes that do not mine (and `extra`), stopped with Ctrl-C at the end:
+    the nodes' URLs, its data directory and an HTTP client."""
     base = free_ports(3)
     data_dir = tmp_path / "devnet-data"
-    urls = [f"http://127.0.0.1:{base + i}" for i in range(3)]
     args = [str(EXE), "devnet", "--nodes", "3", "--port", str(base), "--data-dir", str(data_dir)]
-    args += ["--topology", "line", "--no-mine"]
-    devnet = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    devnet = subprocess.Popen([*args, "--no-mine", *extra], stdout=subprocess.DEVNULL)
     http = httpx.Client(timeout=5)
-
-    def peers(n: int) -> set[str]:
-        return {p["url"] for p in http.get(f"{urls[n]}/api/v1/peers").json() if p["connected"]}
-
-    def linked() -> bool:
-        try:
-            return (
-                peers(0) == {urls[1]} and peers(1) == {urls[0], urls[2]} and peers(2) == {urls[1]}
-            )
-        except httpx.HTTPError:
-            return False
-
     try:
-        wait_until(linked, 120, "0 - 1 - 2 in a line")
-        token = (data_dir / "devnet" / "admin.token").read_text().strip()
-        mined = http.post(
-            f"{urls[0]}/api/v1/mine",
-            json={"blocks": 1},
-            headers={"Authorization": f"Bearer {token}"},
-        ).json()["hashes"][0]
-        tip = lambda: http.get(f"{urls[2]}/api/v1/status").json()["tip"]  # noqa: E731
-        wait_until(lambda: tip() == mined, 30, "node 0's block to reach node 2 through node 1")
-        assert peers(0) == {urls[1]}  # and still no link from 0 to 2
+        yield [f"http://127.0.0.1:{base + i}" for i in range(3)], data_dir, http
     finally:
         devnet.send_signal(signal.SIGINT)
         devnet.wait(30)
@@ -232,30 +213,57 @@ def test_devnet_keeps_to_its_topology(tmp_path: Path) -> None:
         http.close()
 
 
+def admin(data_dir: Path, n: int) -> dict[str, str]:
+    token = data_dir / ("devnet" if n == 0 else f"devnet-node{n}/devnet") / "admin.token"
+    return {"Authorization": f"Bearer {token.read_text().strip()}"}
+
+
+def test_devnet_keeps_to_its_topology(tmp_path: Path) -> None:
+    with three_nodes(tmp_path, "--topology", "line") as (urls, data_dir, http):
+
+        def peers(n: int) -> set[str]:
+            answer = http.get(f"{urls[n]}/api/v1/peers").json()
+            return {p["url"] for p in answer if p["connected"]}
+
+        def linked() -> bool:
+            try:
+                return (
+                    peers(0) == {urls[1]}
+                    and peers(1) == set(urls) - {urls[1]}
+                    and peers(2) == {urls[1]}
+                )
+            except httpx.HTTPError:
+                return False
+
+        wait_until(linked, 120, "0 - 1 - 2 in a line")
+        answer = http.post(f"{urls[0]}/api/v1/mine", json={"blocks": 1}, headers=admin(data_dir, 0))
+        mined = answer.json()["hashes"][0]
+        tip = lambda: http.get(f"{urls[2]}/api/v1/status").json()["tip"]  # noqa: E731
+        wait_until(lambda: tip() == mined, 30, "node 0's block to reach node 2 through node 1")
+        assert peers(0) == {urls[1]}  # and still no link from 0 to 2
+
+
 def test_devnet_split_heal_and_status_from_another_terminal(tmp_path: Path) -> None:
-    base = free_ports(3)
-    data_dir = tmp_path / "devnet-data"
-    urls = [f"http://127.0.0.1:{base + i}" for i in range(3)]
-    args = [str(EXE), "devnet", "--nodes", "3", "--port", str(base), "--data-dir", str(data_dir)]
-    devnet = subprocess.Popen([*args, "--no-mine"], stdout=subprocess.DEVNULL)
-    http = httpx.Client(timeout=5)
+    with three_nodes(tmp_path) as (urls, data_dir, http):
 
-    def control(*words: str) -> str:
-        command = [str(EXE), "devnet", *words, "--data-dir", str(data_dir)]
-        out = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
-        assert out.returncode == 0, out.stderr
-        return out.stdout
+        def control(*words: str) -> str:
+            command = [str(EXE), "devnet", *words, "--data-dir", str(data_dir)]
+            out = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+            assert out.returncode == 0, out.stderr
+            return out.stdout
 
-    def peers(n: int) -> int:
-        return int(http.get(f"{urls[n]}/api/v1/status").json()["peers"])
+        def peers(n: int) -> int:
+            return int(http.get(f"{urls[n]}/api/v1/status").json()["peers"])
 
-    def mine(n: int, blocks: int) -> str:
-        token = data_dir / ("devnet" if n == 0 else f"devnet-node{n}/devnet") / "admin.token"
-        headers = {"Authorization": f"Bearer {token.read_text().strip()}"}
-        body = {"blocks": blocks}
-        return http.post(f"{urls[n]}/api/v1/mine", json=body, headers=headers).json()["hashes"][-1]
+        def mine(n: int, blocks: int) -> str:
+            answer = http.post(
+                f"{urls[n]}/api/v1/mine", json={"blocks": blocks}, headers=admin(data_dir, n)
+            )
+            return str(answer.json()["hashes"][-1])
 
-    try:
+        def tips() -> set[str]:
+            return {http.get(f"{url}/api/v1/status").json()["tip"] for url in urls}
+
         wait_until((data_dir / "devnet.json").exists, 120, "the devnet to start")
         wait_until(lambda: [peers(n) for n in range(3)] == [2, 2, 2], 60, "a mesh")
         assert "cut 2 links: 0-2 1-2" in control("split", "0,1", "2")
@@ -266,12 +274,6 @@ def test_devnet_split_heal_and_status_from_another_terminal(tmp_path: Path) -> N
         assert status["cut"] == [[0, 2], [1, 2]] and status["nodes"][2]["tip"] == lone
         assert status["nodes"][0]["tip"] != lone  # nothing crossed the split
         assert "healed 2 links" in control("heal")
-        tips = lambda: {http.get(f"{u}/api/v1/status").json()["tip"] for u in urls}  # noqa: E731
         wait_until(lambda: tips() == {lone}, 60, "the heavier side to win everywhere")
         assert json.loads(control("status", "--json"))["cut"] == []
-    finally:
-        devnet.send_signal(signal.SIGINT)
-        devnet.wait(30)
-        kill_leftovers(devnet, data_dir)
-        http.close()
     assert not (data_dir / "devnet.json").exists()  # gone with the devnet
