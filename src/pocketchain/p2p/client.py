@@ -6,7 +6,7 @@ import httpx
 
 from ..consensus.block import HEADER_SIZE
 from ..consensus.errors import PocketchainError
-from ..consensus.hashes import to_display
+from ..consensus.hashes import from_display, to_display
 from .peer import Peer, PeerError
 
 READ_TIMEOUT = 10.0
@@ -81,10 +81,7 @@ class PeerClient:
     async def locator(self, peer: Peer) -> list[bytes]:
         """The peer's block locator: where its chain parts from ours."""
         body = await self._request("GET", f"{peer.base}/api/v1/peers/locator", headers=_key(peer))
-        hashes = [_unhex(h) for h in _strings(_checked(body, ("locator",))["locator"], peer)]
-        if any(len(h) != 32 for h in hashes):
-            raise ProtocolError(f"{peer.url} sent a malformed locator")
-        return [h[::-1] for h in hashes]
+        return _hashes(_checked(body, ("locator",))["locator"], peer)
 
     async def headers(self, url: str, locator: list[bytes]) -> list[bytes]:
         """Raw 80-byte headers after the locator on the peer's active chain."""
@@ -125,8 +122,7 @@ class PeerClient:
             json={"headers": [raw.hex() for raw in raws]},
             headers=_key(peer),
         )
-        wanted = [_unhex(h) for h in _strings(_checked(body, ("wanted",))["wanted"], peer)]
-        return [h[::-1] for h in wanted]
+        return _hashes(_checked(body, ("wanted",))["wanted"], peer)
 
     async def send_blocks(self, peer: Peer, raws: list[bytes]) -> dict[str, Any]:
         """Push blocks the peer wanted (after send_headers), in chain order."""
@@ -160,6 +156,14 @@ class PeerClient:
 
 def _key(peer: Peer) -> dict[str, str]:
     return {"X-Peer-Key": peer.key or ""}
+
+
+def _hashes(items: Any, peer: Peer) -> list[bytes]:
+    """Block hashes a peer listed in display hex."""
+    try:
+        return [from_display(h) for h in _strings(items, peer)]
+    except ValueError:
+        raise ProtocolError(f"{peer.url} sent malformed hashes") from None
 
 
 def _strings(items: Any, peer: Peer) -> list[str]:

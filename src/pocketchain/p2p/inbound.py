@@ -29,7 +29,7 @@ from .connection import (
     relayed_txs,
 )
 from .eviction import Candidate, select_to_evict
-from .netaddr import netgroup, operator_url, parse_ip
+from .netaddr import operator_url
 from .peer import SCORE_GARBAGE, Peer, PeerError, scored
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class Inbound:
             self.peers[peer.key or ""] = peer
         m.emit("connected", peer)
         if m.settings.discover:
-            fresh = m.learn([claimed], netgroup(parse_ip(ip)))
+            fresh = m.learn([claimed], group_of(peer))
             m.relay(fresh, peer)
         return m.ours() | {"key": peer.key}
 
