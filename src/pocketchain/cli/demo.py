@@ -72,11 +72,22 @@ class DemoWallet:
 
 
 class Demo:
-    """The demo wallets, acting from a thread until `stop`; wallet i talks to urls[i % len]."""
+    """The demo wallets, acting from a thread until `stop`; wallet i talks to urls[i % len].
+    `per_minute` (payments, posts) sets the pace; by default an action every 2 to 5 s."""
 
-    def __init__(self, params: ChainParams, urls: Sequence[str], log_path: Path) -> None:
+    def __init__(
+        self,
+        params: ChainParams,
+        urls: Sequence[str],
+        log_path: Path,
+        per_minute: tuple[float, float] | None = None,
+    ) -> None:
         self.params = params
         self.log_path = log_path
+        self._every, self._post_share = ACTION_EVERY, POST_SHARE
+        if per_minute is not None:
+            gap = 60 / sum(per_minute)
+            self._every, self._post_share = (gap / 2, gap * 1.5), per_minute[1] / sum(per_minute)
         self.payments = 0
         self.posts = 0
         self._rng = random.Random()
@@ -104,7 +115,7 @@ class Demo:
         with open(self.log_path, "a", encoding="utf-8", buffering=1) as self._log_file:
             for w in self._wallets:
                 self._log(f"{w.name} talks to {w.client.url}; {self._identity(w)}")
-            while not self._stopping.wait(self._rng.uniform(*ACTION_EVERY)):
+            while not self._stopping.wait(self._rng.uniform(*self._every)):
                 for w in self._wallets:
                     if w.needs_coins and time.monotonic() >= w.faucet_at:
                         self._ask_faucet(w)
@@ -114,7 +125,7 @@ class Demo:
 
     def _act(self, actor: DemoWallet) -> None:
         try:
-            if self._rng.random() < POST_SHARE:
+            if self._rng.random() < self._post_share:
                 text = self._rng.choice(POSTS)
                 tx = post(actor.wallet, actor.client, text)
                 self.posts += 1

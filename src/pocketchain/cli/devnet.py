@@ -31,9 +31,10 @@ from typing import Any
 import httpx
 import typer
 
+from .._devnet import STATE, Devnet
 from ..consensus.params import get_params
-from ..lab.control import STATE, Devnet
-from ..lab.topology import Link, links, neighbours_before
+from ..lab.netfile import LabNode, Plan
+from ..p2p import Condition
 from .demo import Demo
 from .errors import UserError
 
@@ -96,17 +97,30 @@ def check_ports_free(ports: range) -> None:
 
 
 def start_node(
-    index: int, port: int, base_dir: Path, network: str, mine: bool, peers: list[str]
+    index: int,
+    port: int,
+    base_dir: Path,
+    network: str,
+    node: LabNode,
+    peers: list[tuple[str, Condition]],
+    block_interval: float | None,
 ) -> Child:
+    """Start node `index`, dialling `peers` over links of their conditions."""
     data_dir = base_dir if index == 0 else base_dir / f"devnet-node{index}"
     log = data_dir / network / "node.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     args = [sys.executable, "-m", "pocketchain", "node", "--network", network, "--host", HOST]
     args += ["--port", str(port), "--data-dir", str(data_dir), "--miners", "1"]
-    args += ["--no-discover"]  # a mesh of the nodes it starts, and only that: splits hold
-    args += ["--mine"] if mine else []
-    for peer in peers:
+    args += ["--no-discover"]  # the links it is given, and only those: splits hold
+    args += ["--mine"] if node.mining else []
+    args += ["--db", node.db] if node.db else []
+    if node.share:
+        args += ["--hash-share", repr(node.share)]
+        args += ["--block-interval", repr(block_interval)] if block_interval else []
+    for peer, condition in peers:
         args += ["--peer", peer]
+        if condition != Condition():
+            args += ["--link", f"{peer}={condition.latency_ms!r},{condition.loss!r}"]
     with open(log, "ab") as out:
         process = subprocess.Popen(
             args,
@@ -117,6 +131,15 @@ def start_node(
             preexec_fn=_die_with_parent(os.getpid()),  # noqa: PLW1509 (no thread yet)
         )
     return Child(index, port, data_dir, log, process)
+
+
+def _mining(plan: Plan) -> str:
+    if not any(node.mining for node in plan.nodes):
+        return "off"
+    if not any(node.share for node in plan.nodes):
+        return "a proof-of-work race, one worker a node"
+    shares = ", ".join(f"{node.name} {node.share:.0%}" for node in plan.nodes if node.share)
+    return f"exponential mode (shares {shares})"
 
 
 def _failed(child: Child, what: str) -> UserError:
@@ -167,18 +190,21 @@ def stop_all(children: list[Child]) -> None:
         child.process.wait()
 
 
-def run_devnet(
-    nodes: int,
-    port: int,
-    data_dir: Path,
-    network: str,
-    mine: bool,
-    demo: bool,
-    pairs: list[Link] | None = None,
-) -> None:
-    """Start `nodes` nodes linked as `pairs` say (default: every pair), and watch them."""
-    pairs = links("mesh", nodes) if pairs is None else pairs
-    state = Devnet(network, [], [], pairs)
+def run_devnet(plan: Plan, port: int, data_dir: Path, network: str, demo: bool) -> None:
+    """Start the nodes of `plan`, linked as it says, and watch them."""
+    nodes = len(plan.nodes)
+    state = Devnet(
+        network,
+        [],
+        [],
+        [(link.a, link.b) for link in plan.links],
+        names=[node.name for node in plan.nodes],
+        shares=[node.share for node in plan.nodes],
+        latency_ms=[link.condition.latency_ms for link in plan.links],
+        loss=[link.condition.loss for link in plan.links],
+        mode=plan.mode,
+        source=plan.source,
+    )
     ports = range(port, port + nodes)
     check_ports_free(ports)
     children: list[Child] = []
@@ -188,19 +214,24 @@ def run_devnet(
     try:
         with httpx.Client() as http:
             for index, node_port in enumerate(ports):
-                peers = [children[a].url for a in neighbours_before(pairs, index)]
-                children.append(start_node(index, node_port, data_dir, network, mine, peers))
+                peers = [(children[k.a].url, k.condition) for k in plan.links if k.b == index]
+                node, interval = plan.nodes[index], plan.block_interval
+                children.append(
+                    start_node(index, node_port, data_dir, network, node, peers, interval)
+                )
                 wait_ready(children[-1], http)  # so the next node's handshakes find it
                 state.urls.append(children[-1].url)
                 state.tokens.append(str(children[-1].log.with_name("admin.token")))
             state.save(data_dir)  # for `devnet split`, `heal` and `status`
             typer.echo(f"{network} of {nodes} node{'s' * (nodes > 1)}; Ctrl-C stops them all")
+            typer.echo(f"links: {plan.source}; mining: {_mining(plan)}")
             typer.echo(f"web UI and API: {children[0].url}/")
             for child in children[1:]:
                 typer.echo(f"node {child.index}: {child.url}/ (data in {child.data_dir})")
             if demo:
                 log = children[0].log.with_name("demo.log")
-                demo_wallets = Demo(get_params(network), [c.url for c in children], log)
+                urls = [c.url for c in children]
+                demo_wallets = Demo(get_params(network), urls, log, plan.demo_per_minute)
                 demo_wallets.start()
                 typer.echo(f"demo wallets pay each other and post; they log to {log}")
             while True:

@@ -4,6 +4,8 @@ import ipaddress
 import json
 import logging
 import sys
+from dataclasses import replace
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -108,12 +110,36 @@ def node(
             " (repeat for more; by default the header is ignored)."
         ),
     ] = None,
+    link: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="URL=LATENCY_MS[,LOSS]: delay every message to and from this peer, and lose"
+            " a share of them (a lab's link; repeat for more)."
+        ),
+    ] = None,
+    hash_share: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="With --mine: this node's share of a lab network's hash power. Blocks come"
+            " after exponential waits of mean --block-interval / share (the exponential mode).",
+        ),
+    ] = None,
+    block_interval: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            help="With --hash-share: the network's mean seconds between blocks (default: the"
+            " network's target spacing).",
+        ),
+    ] = None,
 ) -> None:
     """Run a node until Ctrl-C.
 
     Example: pocketchain node --network regtest --port 5000 --peer http://127.0.0.1:5001
     """
-    from ..p2p import PeerSettings
+    from ..p2p import LinkError, PeerSettings, parse_link
     from ..p2p.netaddr import AddressError, operator_url
     from .run_node import run_node  # the server's imports load only for this command
 
@@ -138,6 +164,18 @@ def node(
             ipaddress.ip_network(text, strict=False)
         except ValueError:
             raise UserError(f"--forbid {text!r} is not an IP range (CIDR)") from None
+    try:
+        links = tuple(parse_link(text) for text in link or [])
+    except LinkError as exc:
+        raise UserError(f"--link {exc}") from None
+    if hash_share == 0 or block_interval == 0:
+        raise UserError("--hash-share and --block-interval are above 0")
+    if block_interval is not None and hash_share is None:
+        raise UserError("--block-interval paces mining only with --hash-share")
+    params = params_of(network)
+    every = None
+    if hash_share is not None:
+        every = (block_interval or params.spacing) / hash_share
     peering = PeerSettings(
         public_url=public_url or f"http://{host}:{port}",
         peers=tuple(peer or ()),
@@ -147,9 +185,10 @@ def node(
         discover=not no_discover,
         forbid=tuple(forbid or ()),
         local_address=host,
+        links=links,
     )
     run_node(
-        params_of(network),
+        params,
         host,
         port,
         data_dir,
@@ -157,6 +196,7 @@ def node(
         mine,
         mine_to,
         miners,
+        every,
         peering,
         trusted_proxy or [],
     )
@@ -185,6 +225,14 @@ def devnet(
         str,
         typer.Option(help="Who is linked to whom: mesh, line, ring, star or random:K."),
     ] = "mesh",
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            help="A network file (TOML): nodes with their shares of the hash power, links with"
+            " their latency and loss, demo activity. See examples/lab/.",
+        ),
+    ] = None,
     network: Network = "devnet",
 ) -> None:
     """Run a local network of nodes that mine and know each other, until Ctrl-C.
@@ -195,22 +243,30 @@ def devnet(
     paying each other and posting; they log to demo.log next to node 0's log.
 
     Example: pocketchain devnet --nodes 5 --topology ring --demo
+    Example: pocketchain devnet --file examples/lab/two-continents.toml
     """
-    from ..lab.topology import TopologyError, links
+    from ..lab.netfile import NetworkFileError, from_topology, read_plan
+    from ..lab.topology import TopologyError
     from .devnet import run_devnet
 
     if ctx.invoked_subcommand is not None:
         return
+    try:
+        plan = read_plan(file) if file is not None else from_topology(topology, nodes, not no_mine)
+    except NetworkFileError as exc:
+        raise UserError(str(exc)) from None
+    except TopologyError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--topology") from None
+    nodes = len(plan.nodes)
     if port + nodes - 1 > 65535:
         raise typer.BadParameter(f"{nodes} nodes from port {port} pass 65535", param_hint="--port")
     params = params_of(network)
+    demo = demo or plan.demo_per_minute is not None
     if demo and params.name == "main":
         raise typer.BadParameter("the demo needs a faucet: regtest or devnet", param_hint="--demo")
-    try:
-        pairs = links(topology, nodes)
-    except TopologyError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--topology") from None
-    run_devnet(nodes, port, data_dir.expanduser(), params.name, not no_mine, demo, pairs)
+    if no_mine:
+        plan = replace(plan, nodes=tuple(replace(n, mining=False, share=None) for n in plan.nodes))
+    run_devnet(plan, port, data_dir.expanduser(), params.name, demo)
 
 
 @devnet_app.command("split")
@@ -222,7 +278,7 @@ def devnet_split(
 
     Example: pocketchain devnet split 0,1 2
     """
-    from ..lab.control import Devnet, parse_groups, split
+    from .._devnet import Devnet, parse_groups, split
 
     where = data_dir.expanduser()
     net = Devnet.load(where)
@@ -234,7 +290,7 @@ def devnet_split(
 @devnet_app.command("heal")
 def devnet_heal(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
     """Link again what `devnet split` cut."""
-    from ..lab.control import Devnet, heal
+    from .._devnet import Devnet, heal
 
     where = data_dir.expanduser()
     net = Devnet.load(where)
@@ -249,22 +305,27 @@ def devnet_status(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """Each node's height, tip and peers, and the links cut."""
-    from ..lab.control import Devnet, status
+    from .._devnet import Devnet, status
 
     net = Devnet.load(data_dir.expanduser())
     rows = status(net)
     if as_json:
-        typer.echo(json.dumps({"nodes": rows, "links": net.links, "cut": net.cut}))
+        links = [
+            {"between": list(pair), "latency_ms": ms, "loss": loss}
+            for pair, ms, loss in zip(net.links, net.latency_ms, net.loss, strict=True)
+        ]
+        typer.echo(json.dumps({"mode": net.mode, "nodes": rows, "links": links, "cut": net.cut}))
         return
     for row in rows:
+        share = f" share {row['share']:.0%}" if row.get("share") else ""
         if "error" in row:
             typer.echo(f"node {row['node']} {row['url']}: {row['error']}")
         else:
             typer.echo(
                 f"node {row['node']} {row['url']}: height {row['height']} tip {row['tip'][-6:]}"
-                f" peers {row['peers']}{' mining' if row['mining'] else ''}"
+                f" peers {row['peers']}{' mining' if row['mining'] else ''}{share}"
             )
-    typer.echo(f"links {_links(net.links)}; cut {_links(net.cut)}")
+    typer.echo(f"mining: {net.mode}; links {_links(net.links)}; cut {_links(net.cut)}")
 
 
 def _links(pairs: list[tuple[int, int]]) -> str:

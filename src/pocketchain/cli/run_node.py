@@ -29,6 +29,7 @@ def run_node(
     mine: bool,
     mine_to: str | None,
     miners: int | None,
+    every: float | None,
     peering: PeerSettings,
     trusted_proxies: list[str],
 ) -> None:
@@ -50,8 +51,9 @@ def run_node(
         )
         if mine:
             address = pay_to or node.miner_key_hash
-            node.set_mining(True, address)
-            log.info("mining to %s", encode_address(params.hrp, address))
+            node.set_mining(True, address, every=every)
+            paced = f", a block every {every:g} s on average" if every else ""
+            log.info("mining to %s%s", encode_address(params.hrp, address), paced)
         # the server stops on SIGINT/SIGTERM and then raises the signal again: make that an exit
         # that runs the cleanup below instead of killing the process on the spot
         signal.signal(signal.SIGTERM, _exit_cleanly)

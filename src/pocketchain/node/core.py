@@ -13,6 +13,7 @@ mining loop only asks the writer for a template and hands back solved blocks.
 import asyncio
 import logging
 import os
+import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -100,6 +101,7 @@ class NodeCore:
         self._mine_lock = threading.Lock()
         self._mining: threading.Thread | None = None
         self._mining_stop = threading.Event()
+        self.mining_every: float | None = None  # the exponential mode's mean wait, when paced
         self._closed = False
         self._reload_pending = False  # the disk refused a write: read the chainstate again
         self._next_reload = 0.0
@@ -370,8 +372,14 @@ class NodeCore:
         result = self.call(self.accept_block, solved)
         return solved if result.status == "accepted" else None
 
-    def set_mining(self, enabled: bool, pay_to: bytes, miners: int | None = None) -> None:
-        """Start or stop continuous mining to the key hash `pay_to`, with `miners` workers."""
+    def set_mining(
+        self, enabled: bool, pay_to: bytes, miners: int | None = None, every: float | None = None
+    ) -> None:
+        """Start or stop continuous mining to the key hash `pay_to`, with `miners` workers.
+
+        `every` (seconds) paces it as a lab network's share of the hash power: before each block
+        the loop waits a time drawn from an exponential distribution of that mean, then solves a
+        real block (the exponential mode of simulators; None: search nonces without a pause)."""
         self.stop_mining()
         if miners is not None and miners != self.miner.workers:
             with self._mine_lock:  # no search runs on the old pool now
@@ -380,8 +388,9 @@ class NodeCore:
         if enabled:
             self.miner.start()  # before the answer: "mining" means the workers are searching
             self._mining_stop.clear()
+            self.mining_every = every
             self._mining = threading.Thread(
-                target=self._mine_loop, args=(pay_to,), name="miner", daemon=True
+                target=self._mine_loop, args=(pay_to, every), name="miner", daemon=True
             )
             self._mining.start()
 
@@ -396,8 +405,11 @@ class NodeCore:
             self._mining.join()
             self._mining = None
 
-    def _mine_loop(self, pay_to: bytes) -> None:
+    def _mine_loop(self, pay_to: bytes, every: float | None) -> None:
+        rng = random.Random()
         while not self._mining_stop.is_set():
+            if every is not None and self._mining_stop.wait(rng.expovariate(1 / every)):
+                return
             with self._mine_lock:
                 if self._mining_stop.is_set():
                     return

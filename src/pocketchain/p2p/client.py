@@ -7,6 +7,7 @@ import httpx
 from ..consensus.block import HEADER_SIZE
 from ..consensus.errors import PocketchainError
 from ..consensus.hashes import from_display, to_display
+from .link import Links
 from .peer import Peer, PeerError
 
 READ_TIMEOUT = 10.0
@@ -20,10 +21,15 @@ class ProtocolError(PocketchainError):
 
 class PeerClient:
     def __init__(
-        self, transport: httpx.AsyncBaseTransport | None = None, local_address: str | None = None
+        self,
+        transport: httpx.AsyncBaseTransport | None = None,
+        local_address: str | None = None,
+        links: Links | None = None,
     ) -> None:
         """Over sockets, from `local_address` (the IP this node listens on, so that peers see
-        the netgroup it is in), or over `transport` (tests: httpx.MockTransport)."""
+        the netgroup it is in), or over `transport` (tests: httpx.MockTransport); each request
+        and its answer cross the peer's link as `links` say."""
+        self.links = links or Links()
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
         if transport is None:
             transport = httpx.AsyncHTTPTransport(limits=limits, local_address=local_address)
@@ -34,10 +40,12 @@ class PeerClient:
 
     async def _request(self, method: str, url: str, **kwargs: Any) -> Any:
         """The JSON answer; PeerError for errors and the unreachable, ProtocolError for junk."""
+        await self.links.cross(url)
         try:
             response = await self.http.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
             raise PeerError(400, "peer-unreachable", f"{url}: {exc!r}") from None
+        await self.links.cross(url)
         if response.status_code >= 500:  # its trouble, not its misbehaviour
             raise PeerError(400, "peer-unreachable", f"{url} answered {response.status_code}")
         try:

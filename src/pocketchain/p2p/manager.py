@@ -36,6 +36,7 @@ from .bans import BanList
 from .client import PeerClient, ProtocolError
 from .connection import Connections, group_of
 from .inbound import Inbound
+from .link import Condition, Links
 from .netaddr import Address, AddressError, Forbidden, operator_url, parse_address, specific_ip
 from .peer import Direction, Peer, PeerError
 from .protocol import PeerNode
@@ -65,6 +66,7 @@ class PeerSettings:
     discover: bool = True  # False: keep to the manual peers
     forbid: tuple[str, ...] = ()  # IP ranges never dialled, stored or relayed
     local_address: str | None = None  # the IP our requests leave from
+    links: tuple[tuple[str, Condition], ...] = ()  # (peer host:port, its link's condition)
 
 
 class PeerManager:
@@ -127,7 +129,11 @@ class PeerManager:
     async def _main(self, ready: threading.Event) -> None:
         self._loop = asyncio.get_running_loop()
         self._stopping = asyncio.Event()
-        self.client = PeerClient(self.transport, specific_ip(self.settings.local_address))
+        self.client = PeerClient(
+            self.transport,
+            specific_ip(self.settings.local_address),
+            Links(dict(self.settings.links)),
+        )
         self._load(await self.node.acall(self.node.saved_peers))
         for url in self.settings.peers:
             try:

@@ -1,6 +1,7 @@
-"""Controlling a running devnet from another terminal: `pocketchain devnet split`, `heal` and
-`status`. The devnet writes what they need into `<data-dir>/devnet.json` (its nodes' URLs and
-admin token files, its links, the links cut); they talk to the nodes through `Client`.
+"""Controlling a running devnet from another terminal (`pocketchain devnet split`, `heal` and
+`status`) or from its Network page. The devnet writes what they need into
+`<data-dir>/devnet.json` (its nodes' names, URLs, admin token files and shares of the hash power,
+its links with their latencies, the links cut); they talk to the nodes through `Client`.
 
 A split cuts every link between two groups: both ends forget each other, and since devnet nodes
 run with `--no-discover` nothing links them again until `heal` dials each cut link anew.
@@ -12,11 +13,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._client import Client
-from ..consensus.errors import NotFound, PocketchainError
-from .topology import Link
+from ._client import Client
+from .consensus.errors import NotFound, PocketchainError
 
 STATE = "devnet.json"
+Link = tuple[int, int]  # (a, b), a < b: node b dials node a
 
 
 class LabError(PocketchainError):
@@ -30,6 +31,21 @@ class Devnet:
     tokens: list[str]  # each node's admin token file
     links: list[Link]
     cut: list[Link] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    shares: list[float | None] = field(default_factory=list)  # of the hash power, by node
+    latency_ms: list[float] = field(default_factory=list)  # by link
+    loss: list[float] = field(default_factory=list)  # by link
+    mode: str = "proof-of-work race"  # how the nodes mine: or "exponential"
+    source: str = "mesh"  # the topology or the network file
+
+    @classmethod
+    def find(cls, data_dir: Path) -> "Devnet | None":
+        """The devnet a node with data in `data_dir` belongs to (node 0 keeps the state file in
+        its own directory, node i in the one above), or None."""
+        for where in (data_dir, data_dir.parent):
+            with contextlib.suppress(LabError, OSError, ValueError, TypeError):
+                return cls.load(where)
+        return None
 
     def save(self, data_dir: Path) -> None:
         path = data_dir / STATE
@@ -96,10 +112,12 @@ def heal(devnet: Devnet) -> list[Link]:
 
 
 def status(devnet: Devnet) -> list[dict[str, Any]]:
-    """Each node's height, tip, peers and mining, or its error when it does not answer."""
+    """Each node's height, tip, peers, mining and share, or its error when it does not answer."""
     rows = []
     for node, url in enumerate(devnet.urls):
         row: dict[str, Any] = {"node": node, "url": url}
+        if devnet.names:
+            row |= {"name": devnet.names[node], "share": devnet.shares[node]}
         try:
             with Client(url) as client:
                 now = client.status()
