@@ -85,14 +85,15 @@ def parse_groups(texts: list[str], nodes: int) -> list[set[int]]:
     return groups
 
 
+def crossing(links: list[Link], groups: list[set[int]]) -> list[Link]:
+    """The links between two of `groups`."""
+    where = {node: n for n, group in enumerate(groups) for node in group}
+    return [(a, b) for a, b in links if a in where and b in where and where[a] != where[b]]
+
+
 def split(devnet: Devnet, groups: list[set[int]]) -> list[Link]:
     """Cut every link between two of `groups`; the links cut."""
-    where = {node: n for n, group in enumerate(groups) for node in group}
-    cut = [
-        (a, b)
-        for a, b in devnet.links
-        if a in where and b in where and where[a] != where[b] and (a, b) not in devnet.cut
-    ]
+    cut = [link for link in crossing(devnet.links, groups) if link not in devnet.cut]
     for a, b in cut:
         for here, there in ((a, b), (b, a)):
             with devnet.client(here) as client, contextlib.suppress(NotFound):

@@ -7,13 +7,14 @@ CONTRACT section 4 on a thread of its own, and can then join peers.
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .api.server import Server, listen, server
 from .consensus.params import ChainParams
 from .node import node
-from .p2p import PeerSettings
+from .p2p import Condition, PeerSettings
+from .p2p.link import endpoint
 
 SERVER_START = 30.0  # seconds for the HTTP server to be up, at most
 
@@ -29,7 +30,8 @@ class Node(node.Node):
     closes); `db` is a `sqlite:///` or `postgresql://` URL, as the command's `--db`. With
     `port=` (0: any free one; `url` says which) it serves the HTTP API and the web UI on `host`
     and joins `peers`, base URLs of other nodes (`seeds`, `max_outbound`, `max_inbound`,
-    `discover` and `forbid` are the flags of `pocketchain node`). `miners` worker processes
+    `discover` and `forbid` are the flags of `pocketchain node`; `links` maps a peer's URL to
+    the (latency in ms, loss rate) of the link to it, as `--link`). `miners` worker processes
     search nonces when it mines (default: one per core but one), started the first time it does.
 
     Every method may be called from any thread: reads and changes run one at a time, each
@@ -53,6 +55,7 @@ class Node(node.Node):
         max_inbound: int = 64,
         discover: bool = True,
         forbid: Sequence[str] = (),
+        links: Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
         if peers and port is None:
             raise ValueError("a node joins peers only when it serves them: give port=")
@@ -69,6 +72,9 @@ class Node(node.Node):
             discover=discover,
             forbid=tuple(forbid),
             local_address=host,
+            links=tuple(
+                (endpoint(url), Condition(*condition)) for url, condition in (links or {}).items()
+            ),
         )
         try:
             super().__init__(network, data_dir, db, miners=miners, peering=peering)

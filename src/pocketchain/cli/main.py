@@ -13,7 +13,7 @@ import typer
 from .._version import __version__
 from ..consensus.errors import PocketchainError
 from ..consensus.hashes import to_display
-from . import wallet_cmds
+from . import scenario_cmds, wallet_cmds
 from .errors import UserError
 from .options import (
     DEFAULT_DATA_DIR,
@@ -36,6 +36,7 @@ app = typer.Typer(
 chain_app = typer.Typer(help="Work on the stored chain.", no_args_is_help=True)
 app.add_typer(chain_app, name="chain")
 app.add_typer(wallet_cmds.app, name="wallet")
+app.add_typer(scenario_cmds.app, name="scenario")
 MINE_STEP = 10  # blocks per request of `pocketchain mine`
 app.command("post")(wallet_cmds.post_cmd)
 

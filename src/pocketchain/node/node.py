@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from .._results import (
     AddressSummary,
@@ -85,7 +86,7 @@ class Node(NodeCore):
         self.listeners.append(self._readers.on_event)
         self.start()
 
-    def __enter__(self) -> "Node":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
