@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pocketchain.lab.topology import TopologyError, links, neighbours_before
+from pocketchain.lab.topology import TopologyError, links
 
 
 def connected(n: int, pairs: list[tuple[int, int]]) -> bool:
@@ -28,7 +28,6 @@ def test_the_fixed_kinds() -> None:
     assert links("ring", 2) == [(0, 1)]
     assert links("star", 4) == [(0, 1), (0, 2), (0, 3)]
     assert links("mesh", 1) == []
-    assert neighbours_before(links("ring", 4), 3) == [0, 2]
 
 
 @given(st.integers(2, 30), st.integers(1, 8), st.integers(0, 2**32))

@@ -18,6 +18,7 @@ from .scenario import ScenarioError
 
 HOST = "127.77.0.{}"  # node i listens on 127.77.0.(i+1): a netgroup of its own
 POLL = 0.02  # seconds between two looks at the nodes' tips
+MAX_TIE_BREAKS = 10
 
 
 @dataclass
@@ -127,16 +128,31 @@ class LabNetwork:
     def wait_connected(self, timeout: float = 30.0) -> None:
         """Until every node has all its links up."""
         wanted = [sum(i in link for link in self.links) for i in range(len(self.nodes))]
-        self._wait(lambda: [n.status().peers for n in self.nodes] == wanted, timeout, "links")
+        self.wait_until(lambda: [n.status().peers for n in self.nodes] == wanted, timeout, "links")
+
+    def settle(self, quiet: float) -> list[str]:
+        """Stop mining and bring every node to one tip: when the tips still differ after
+        `quiet` seconds (a tie of equal work, which no node breaks on its own), node 0 mines a
+        block on its tip. The blocks it mined so."""
+        self.stop_mining()
+        extra: list[str] = []
+        while True:
+            try:
+                self.wait_converged(timeout=quiet)
+                return extra
+            except ScenarioError:
+                if len(extra) >= MAX_TIE_BREAKS:
+                    raise
+            extra += self.nodes[0].mine(1)
 
     def wait_converged(self, timeout: float = 60.0) -> float:
         """Until every node has the same tip; the seconds it took."""
         start = time.monotonic()
-        self._wait(lambda: len(set(self.tips())) == 1, timeout, "one tip")
+        self.wait_until(lambda: len(set(self.tips())) == 1, timeout, "one tip")
         return time.monotonic() - start
 
     @staticmethod
-    def _wait(done: Callable[[], bool], timeout: float, what: str) -> None:
+    def wait_until(done: Callable[[], bool], timeout: float, what: str) -> None:
         deadline = time.monotonic() + timeout
         while not done():
             if time.monotonic() > deadline:

@@ -68,8 +68,3 @@ def _random(k: int, n: int, rng: random.Random) -> set[Link]:
 
 def _pair(a: int, b: int) -> Link:
     return (a, b) if a < b else (b, a)
-
-
-def neighbours_before(pairs: list[Link], node: int) -> list[int]:
-    """The nodes linked to `node` that come before it (the ones it is given as peers)."""
-    return [a for a, b in pairs if b == node]

@@ -84,8 +84,7 @@ def run(params: dict[str, Any], rng: random.Random, trace: Trace) -> Outcome:
         converge = net.wait_converged()
         trace("converged", seconds=round(converge, 3))
         _run_for(SETTLE, look)
-        net.stop_mining()
-        net.wait_converged()
+        net.settle(quiet=SETTLE)
         final = set(ChainView(net.nodes[0]).refresh())
         orphaned = [h for h in set().union(*net.seen.at) if h not in final]
         resurrected = _resurrected(net, orphaned, final)
