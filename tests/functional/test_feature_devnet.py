@@ -277,3 +277,86 @@ def test_devnet_split_heal_and_status_from_another_terminal(tmp_path: Path) -> N
         wait_until(lambda: tips() == {lone}, 60, "the heavier side to win everywhere")
         assert json.loads(control("status", "--json"))["cut"] == []
     assert not (data_dir / "devnet.json").exists()  # gone with the devnet
+
+
+NETWORK_FILE = """
+[defaults]
+block_interval = 3600   # the paced miners stay quiet: the test mines on demand
+
+[[nodes]]
+name = "near"
+share = 0.75
+
+[[nodes]]
+name = "far"
+share = 0.25
+
+[[nodes]]
+name = "relay"
+mining = false
+
+[[links]]
+between = ["near", "far"]
+latency_ms = 400
+
+[[links]]
+between = ["near", "relay"]
+"""
+
+
+def test_devnet_from_a_network_file_keeps_its_shares_and_latencies(tmp_path: Path) -> None:
+    net_file = tmp_path / "net.toml"
+    net_file.write_text(NETWORK_FILE)
+    base = free_ports(3)
+    data_dir = tmp_path / "devnet-data"
+    args = [str(EXE), "devnet", "--file", str(net_file), "--port", str(base)]
+    out_file = tmp_path / "out.txt"
+    with open(out_file, "wb") as out:
+        devnet = subprocess.Popen([*args, "--data-dir", str(data_dir)], stdout=out)
+    urls = [f"http://127.0.0.1:{base + i}" for i in range(3)]
+    http = httpx.Client(timeout=5)
+    try:
+        wait_until((data_dir / "devnet.json").exists, 120, "the devnet to start")
+        assert "exponential mode (shares near 75%, far 25%)" in out_file.read_text()
+        command = [str(EXE), "devnet", "status", "--json", "--data-dir", str(data_dir)]
+        status = json.loads(subprocess.run(command, capture_output=True, check=True).stdout)
+        assert status["mode"] == "exponential"
+        assert [n["share"] for n in status["nodes"]] == [0.75, 0.25, None]
+        assert [n["mining"] for n in status["nodes"]] == [True, True, False]
+        assert status["links"] == [
+            {"between": [0, 1], "latency_ms": 400.0, "loss": 0.0},
+            {"between": [0, 2], "latency_ms": 0.0, "loss": 0.0},
+        ]
+        log = (data_dir / "devnet-node1" / "devnet" / "node.log").read_text()
+        assert "a block every 14400 s on average" in log  # 3600 s / 0.25
+
+        def peers(n: int) -> int:
+            return int(http.get(f"{urls[n]}/api/v1/status").json()["peers"])
+
+        wait_until(lambda: [peers(n) for n in range(3)] == [2, 1, 1], 60, "the two links")
+        start = time.monotonic()
+        answer = http.post(f"{urls[0]}/api/v1/mine", json={"blocks": 1}, headers=admin(data_dir, 0))
+        mined = answer.json()["hashes"][0]
+        tip = lambda n: http.get(f"{urls[n]}/api/v1/status").json()["tip"]  # noqa: E731
+        wait_until(lambda: tip(2) == mined and tip(1) == mined, 30, "the block everywhere")
+        # node 1 dialled node 0 over the slow link: the block crossed it at least twice (news
+        # out and back), 800 ms in all, whatever else the machine was doing
+        assert time.monotonic() - start >= 0.8
+    finally:
+        devnet.send_signal(signal.SIGINT)
+        devnet.wait(30)
+        kill_leftovers(devnet, data_dir)
+        http.close()
+
+
+def test_devnet_names_what_is_wrong_in_a_network_file(tmp_path: Path) -> None:
+    net_file = tmp_path / "net.toml"
+    net_file.write_text("[[nodes]]\nshare = 0.5\n[[nodes]]\nshare = 0.7\n")
+    data_dir = tmp_path / "devnet-data"
+    args = [str(EXE), "devnet", "--file", str(net_file), "--data-dir", str(data_dir)]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=60, check=False)
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [
+        f"error: {net_file}: the shares add up to 1.2, more than 1"
+    ]
+    assert processes_using(data_dir) == set()
