@@ -38,13 +38,13 @@ class Devnet:
     mode: str = "proof-of-work race"  # how the nodes mine: or "exponential"
     source: str = "mesh"  # the topology or the network file
 
-    @classmethod
-    def find(cls, data_dir: Path) -> "Devnet | None":
-        """The devnet a node with data in `data_dir` belongs to (node 0 keeps the state file in
-        its own directory, node i in the one above), or None."""
+    @staticmethod
+    def find(data_dir: Path) -> Path | None:
+        """Where the state of the devnet a node with data in `data_dir` belongs to is kept
+        (node 0 keeps it in its own directory, node i in the one above), or None."""
         for where in (data_dir, data_dir.parent):
-            with contextlib.suppress(LabError, OSError, ValueError, TypeError):
-                return cls.load(where)
+            if (where / STATE).is_file():
+                return where
         return None
 
     def save(self, data_dir: Path) -> None:

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .._version import __version__
 from ..node.node import Node
-from . import admin, errors, events, faucet, metrics, peers, reading, submitting, web
+from . import admin, devnet, errors, events, faucet, metrics, peers, reading, submitting, web
 from .fastlane import TxFastLane
 from .guard import RequestGuard
 from .intake import TxIntake
@@ -61,6 +61,7 @@ def create_app(node: Node, hosts: Iterable[str] = ()) -> FastAPI:
     if node.params.name != "main":  # CONTRACT section 4: the faucet is for regtest and devnet
         app.include_router(faucet.router(node))
     app.include_router(peers.router(node))
+    app.include_router(devnet.router(node))
     app.include_router(events.router(hub))
     app.include_router(metrics.router(node_metrics))
     _docs(app)

@@ -3,8 +3,11 @@
 
 import { api } from "../api.js";
 import { html, link, short } from "../format.js";
+import { staleTable, viewsGrid } from "../explorer/devnet.js";
 import { follow } from "../explorer/live.js";
 import { columnX, treeSvg } from "../explorer/tree.js";
+
+const VIEWS_EVERY = 2000; // ms between two looks at the other nodes of a devnet
 
 const SHOWN = 20; // active-chain blocks drawn, at least
 const NEAR = 30; // side branches whose tip is this close to the active tip are drawn
@@ -18,8 +21,32 @@ export async function render(main, _params, ctx) {
       the left; side branches are drawn above and below, joined to the block they fork from.
       When a branch overtakes the active chain the node reorganizes onto it.</p>
     <div id="chain-view"></div>
-    <div id="chain-error"></div>`.markup;
+    <div id="chain-error"></div>
+    <section id="every-node" hidden aria-labelledby="every-h">
+      <h2 id="every-h">Every node of the devnet</h2>
+      <p>Each node's last blocks by height, coloured by hash: the same colour is the same block.
+        A block outlined in red is not the one most nodes have there: that node is on another
+        branch (during a split, or until a fork resolves). Below, the stale blocks the nodes
+        keep: branches that lost.</p>
+      <div id="views"></div>
+    </section>`.markup;
   const view = main.querySelector("#chain-view");
+  const everyNode = main.querySelector("#every-node");
+  const drawViews = async () => {
+    let devnet;
+    try {
+      devnet = await api("/devnet");
+    } catch (error) {
+      if (error.status === 404) return false; // not a devnet node: no such section
+      throw error;
+    }
+    const views = await api("/devnet/views");
+    const names = devnet.nodes.map((n) => `${n.node} ${n.name}`);
+    everyNode.hidden = false;
+    everyNode.querySelector("#views").innerHTML = html`${viewsGrid(views, names)}
+      <h3>Stale blocks</h3>${staleTable(views, names)}`.markup;
+    return true;
+  };
   const draw = async () => {
     const tree = await gather();
     const scroller = view.querySelector(".tree-scroll");
@@ -41,7 +68,10 @@ export async function render(main, _params, ctx) {
     }
   };
   await draw();
-  return follow(ctx, ["block", "reorg"], draw, main.querySelector("#chain-error"));
+  const stop = follow(ctx, ["block", "reorg"], draw, main.querySelector("#chain-error"));
+  const onDevnet = await drawViews().catch(() => false);
+  const timer = onDevnet ? setInterval(() => drawViews().catch(() => {}), VIEWS_EVERY) : null;
+  return () => { stop(); clearInterval(timer); };
 }
 
 // The active chain's last blocks and the side branches near them.

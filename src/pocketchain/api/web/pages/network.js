@@ -1,13 +1,26 @@
 // Network: the peers this node is connected to (the ones it dialled, the operator's, and the
 // ones that dialled it), its address book and its bans, and (for the admin) adding and removing
-// peers and starting or stopping mining.
+// peers and starting or stopping mining. On a devnet node also the devnet: its topology with
+// link latencies and splits, and (for the admin) split and heal.
 
 import { api } from "../api.js";
+import { topologySvg } from "../explorer/devnet.js";
 import { errorBox, html, when } from "../format.js";
+
+// The devnet this node belongs to, or null (404: it is not part of one).
+async function devnetInfo() {
+  try {
+    return await api("/devnet");
+  } catch (error) {
+    if (error.status === 404) return null;
+    throw error;
+  }
+}
 
 export async function render(main, _params, ctx) {
   const draw = async (message = null) => {
-    const [status, peers, net] = await Promise.all([api("/status"), api("/peers"), api("/network")]);
+    const [status, peers, net, devnet] = await Promise.all(
+      [api("/status"), api("/peers"), api("/network"), devnetInfo()]);
     main.innerHTML = html`
       <h1>Network</h1>
       <section aria-labelledby="mining-h">
@@ -17,6 +30,7 @@ export async function render(main, _params, ctx) {
           <button id="mining-toggle" type="button">${status.mining ? "Stop mining" : "Start mining"}</button>
           <span class="muted">(admin)</span></p>
       </section>
+      ${devnet ? devnetSection(devnet) : ""}
       <section aria-labelledby="peers-h">
         <h2 id="peers-h">Peers (${peers.length})</h2>
         <p id="slots">Outbound <strong>${net.outbound}</strong> of ${net.max_outbound}
@@ -41,6 +55,14 @@ export async function render(main, _params, ctx) {
       </section>`.markup;
     main.querySelector("#mining-toggle").addEventListener("click", () =>
       act(() => api("/mining", { method: "POST", admin: true, body: { enabled: !status.mining } })));
+    main.querySelector("#split")?.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const text = String(new FormData(e.target).get("groups")).trim();
+      const groups = text.split(/\s+/).map((g) => g.split(",").map(Number));
+      act(() => api("/devnet/split", { method: "POST", admin: true, body: { groups } }));
+    });
+    main.querySelector("#heal")?.addEventListener("click", () =>
+      act(() => api("/devnet/heal", { method: "POST", admin: true })));
     main.querySelector("#add-peer").addEventListener("submit", (e) => {
       e.preventDefault();
       const url = new FormData(e.target).get("url");
@@ -63,6 +85,28 @@ export async function render(main, _params, ctx) {
   const stop = ctx.events.on("peer", () => draw());
   const timer = setInterval(() => draw().catch(() => {}), 5000);
   return () => { stop(); clearInterval(timer); };
+}
+
+function devnetSection(devnet) {
+  const cut = devnet.links.filter((l) => l.cut).length;
+  const mode = devnet.mode === "exponential"
+    ? "in the exponential mode (each node's share of the hash power sets its pace)"
+    : "in a proof-of-work race (one worker a node)";
+  return html`<section aria-labelledby="devnet-h">
+    <h2 id="devnet-h">Devnet</h2>
+    <p>${devnet.nodes.length} nodes from <code>${devnet.source}</code>, mining ${mode}.
+      ${cut ? html`<span class="badge bad" id="split-state">split: ${cut} link${cut === 1 ? "" : "s"} cut</span>`
+        : html`<span class="badge ok" id="split-state">whole</span>`}</p>
+    <div class="topology-wrap">${topologySvg(devnet)}</div>
+    <form id="split" class="pager">
+      <label for="groups">Split into groups</label>
+      <input id="groups" name="groups" required pattern="[0-9]+(,[0-9]+)*( +[0-9]+(,[0-9]+)*)+"
+        placeholder="0,1 2" title="node numbers: commas inside a group, spaces between groups">
+      <button type="submit">Split</button>
+      <button type="button" id="heal" class="secondary" ${cut ? "" : "disabled"}>Heal</button>
+      <span class="muted">(admin; as <code>pocketchain devnet split</code> and <code>heal</code>)</span>
+    </form>
+  </section>`;
 }
 
 function banTable(bans) {
