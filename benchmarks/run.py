@@ -9,6 +9,7 @@ import bench_api
 import bench_chain
 import bench_flood
 import bench_front
+import bench_lab
 import bench_mine
 import bench_network
 import bench_node
@@ -27,6 +28,7 @@ if __name__ == "__main__":  # bench_flood starts a process that imports this mod
         bench_flood,
         bench_p2p,
         bench_network,
+        bench_lab,
         bench_web,
     ):
         for name, value in module.run().items():

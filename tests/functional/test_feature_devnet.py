@@ -290,4 +290,6 @@ def test_devnet_names_what_is_wrong_in_a_network_file(tmp_path: Path) -> None:
     assert out.stderr.strip().splitlines() == [
         f"error: {net_file}: the shares add up to 1.2, more than 1"
     ]
+    both = subprocess.run([*args, "--nodes", "4"], capture_output=True, text=True, check=False)
+    assert both.returncode == 1 and "leave out --nodes and --topology" in both.stderr
     assert processes_using(data_dir) == set()

@@ -1,19 +1,26 @@
 """The scenarios' mechanics, with small parameters: the attacker really reverses the merchant's
 payment, the pool's withholding really orphans honest blocks, the split really cuts, latency
 really delays, and the shares of the hash power hold. Whether the numbers agree with the papers
-is the slower test in tests/faults_lab_theory.py."""
+is the slower test in test_faults_lab_theory.py."""
 
 import contextlib
 import json
+import random
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
+from pocketchain import Node
 from pocketchain.consensus.block import Block
 from pocketchain.consensus.errors import NotFound
+from pocketchain.consensus.hashes import to_display
+from pocketchain.consensus.keys import encode_address
+from pocketchain.consensus.params import REGTEST
 from pocketchain.lab import scenario
 from pocketchain.lab.network import LabNetwork
+from pocketchain.lab.race import Purse, hand_over, new_key
+from pocketchain.lab.scenarios import double_spend
 from pocketchain.lab.topology import links
 
 
@@ -135,3 +142,19 @@ def _coinbase_key(net: LabNetwork, block_hash: str) -> bytes:
         with contextlib.suppress(NotFound):  # another node stored it
             return Block.parse(node.raw_block(block_hash)).txs[0].outputs[0].key_hash
     raise AssertionError(f"no node has {block_hash}")
+
+
+def test_a_winning_attack_takes_the_payment_away_from_the_merchants_node() -> None:
+    with Node(miners=1) as attacker, Node(miners=1) as merchant:
+        rng = random.Random(5)
+        purse = Purse(rng)
+        hand_over(attacker, merchant, purse.fund(attacker, 1))
+        merchant_key = new_key(rng)[1]
+        payment = purse.pay(0, merchant_key)
+        # the attacker is certain to lead (q just under 1/2 and z = 0): it publishes at once
+        assert double_spend.trial(0, attacker, merchant, purse, merchant_key, 0, 0.49, rng,
+                                  scenario.Trace())  # fmt: skip
+        with pytest.raises(NotFound):
+            merchant.tx(to_display(payment.txid))  # the merchant's payment is gone
+        assert merchant.status().tip == attacker.status().tip
+        assert merchant.utxos(encode_address(REGTEST.hrp, merchant_key)) == ()

@@ -38,6 +38,7 @@ app.add_typer(chain_app, name="chain")
 app.add_typer(wallet_cmds.app, name="wallet")
 app.add_typer(scenario_cmds.app, name="scenario")
 MINE_STEP = 10  # blocks per request of `pocketchain mine`
+DEVNET_NODES, DEVNET_TOPOLOGY = 3, "mesh"
 app.command("post")(wallet_cmds.post_cmd)
 
 
@@ -213,7 +214,7 @@ app.add_typer(devnet_app, name="devnet")
 @devnet_app.callback()
 def devnet(
     ctx: typer.Context,
-    nodes: Annotated[int, typer.Option(min=1, max=16, help="How many nodes.")] = 3,
+    nodes: Annotated[int, typer.Option(min=1, max=16, help="How many nodes.")] = DEVNET_NODES,
     port: Annotated[
         int, typer.Option(min=1, max=65535, help="Port of node 0; the others take the next ones.")
     ] = 5000,
@@ -225,7 +226,7 @@ def devnet(
     topology: Annotated[
         str,
         typer.Option(help="Who is linked to whom: mesh, line, ring, star or random:K."),
-    ] = "mesh",
+    ] = DEVNET_TOPOLOGY,
     file: Annotated[
         Path | None,
         typer.Option(
@@ -252,6 +253,8 @@ def devnet(
 
     if ctx.invoked_subcommand is not None:
         return
+    if file is not None and (nodes != DEVNET_NODES or topology != DEVNET_TOPOLOGY):
+        raise UserError("--file names the nodes and their links: leave out --nodes and --topology")
     try:
         plan = read_plan(file) if file is not None else from_topology(topology, nodes, not no_mine)
     except NetworkFileError as exc:
