@@ -82,13 +82,21 @@ def partition() -> None:
 
 
 def propagation() -> None:
-    header("<topology", "latency", "reach p50", "reach p95", "stale rate", "estimate")
-    for topology, latency in (("ring", 0), ("ring", 50), ("ring", 200), ("mesh", 200)):
-        report = run("propagation", topology=topology, latency_ms=float(latency), blocks=60)
+    header("<topology", "latency", "block interval", "reach p50", "reach p95", "stale rate",
+           "estimate")  # fmt: skip
+    for topology, latency, interval, blocks in (
+        ("ring", 0, 1, 60),
+        ("ring", 50, 1, 60),
+        ("ring", 200, 1, 60),
+        ("mesh", 200, 1, 60),
+        ("ring", 200, 5, 40),
+    ):
+        report = run("propagation", topology=topology, latency_ms=float(latency),
+                     block_interval=float(interval), blocks=blocks)  # fmt: skip
         r, t = report["result"], report["theory"]
         p50, p95 = f"{r['reach_p50_ms']:.0f} ms", f"{r['reach_p95_ms']:.0f} ms"
-        row(f"{topology} of 8", f"{latency} ms", p50, p95, f"{r['stale_rate']:.3f}",
-            f"{t['stale_rate_estimate']:.3f}")  # fmt: skip
+        row(f"{topology} of 8", f"{latency} ms", f"{interval} s", p50, p95,
+            f"{r['stale_rate']:.3f}", f"{t['stale_rate_estimate']:.3f}")  # fmt: skip
 
 
 def main() -> None:
