@@ -2,8 +2,9 @@
 
 scenario_selfish_mining_1000_blocks_s: `pocketchain scenario run selfish-mining` with 1,000
 blocks (alpha 0.33, gamma 0), start to end (the bound is 5 minutes). lab_10_nodes_rss_mb: the
-resident memory of a 10-node `pocketchain devnet --file` network (the devnet process, its ten
-nodes and their miner workers), mining in the exponential mode, RUN_S seconds after it started.
+memory of a 10-node `pocketchain devnet --file` network (the devnet process, its ten nodes and
+their miner workers; proportional set sizes, so shared pages count once), mining in the
+exponential mode, RUN_S seconds after it started.
 """
 
 import socket
@@ -40,7 +41,8 @@ def selfish_mining_s() -> float:
 
 
 def tree_rss_mb(root: int) -> float:
-    """The resident memory of `root` and every process below it."""
+    """The memory of `root` and every process below it: the sum of their proportional set
+    sizes (PSS), so that pages the miner workers share with their forkserver count once."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
@@ -48,13 +50,13 @@ def tree_rss_mb(root: int) -> float:
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            status = (entry / "status").read_text()
+            rollup = (entry / "smaps_rollup").read_text()
         except OSError:
             continue
         pid = int(entry.name)
         parents[pid] = int(fields[1])
         rss[pid] = next(
-            (int(row.split()[1]) for row in status.splitlines() if row.startswith("VmRSS:")), 0
+            (int(row.split()[1]) for row in rollup.splitlines() if row.startswith("Pss:")), 0
         )
     tree, grew = {root}, True
     while grew:
