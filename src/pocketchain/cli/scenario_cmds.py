@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from .errors import UserError
+
 app = typer.Typer(help="Ready experiments on real in-process nodes, checked against the papers.")
 
 
@@ -39,6 +41,8 @@ def run_cmd(
     """
     from ..lab.scenario import load, parse_params, run, write_out
 
+    if out is not None and out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file, not a directory")
     scenario = load(name)
     params = parse_params(scenario, param or [])
     report, outcome, trace = run(scenario, params, seed)

@@ -105,7 +105,10 @@ def _plan(data: dict[str, Any], source: str) -> Plan:
     _only(data, {"defaults", "demo", "nodes", "links", "topology"}, "the file")
     defaults = _table(data, "defaults")
     _only(defaults, {"latency_ms", "loss", "block_interval", "mining"}, "[defaults]")
-    nodes = _nodes(data.get("nodes"), bool(defaults.get("mining", True)))
+    mining = defaults.get("mining", True)
+    if not isinstance(mining, bool):
+        raise TypeError("[defaults] mining is true or false")
+    nodes = _nodes(data.get("nodes"), mining)
     names = {node.name: i for i, node in enumerate(nodes)}
     base = Condition(_number(defaults, "latency_ms", 0.0), _number(defaults, "loss", 0.0))
     if "topology" in data and "links" in data:
@@ -115,16 +118,16 @@ def _plan(data: dict[str, Any], source: str) -> Plan:
     else:
         kind = data.get("topology", "mesh")
         pairs = [LabLink(a, b, base) for a, b in links(str(kind), len(nodes))]
-    interval = defaults.get("block_interval")
-    if interval is not None and (_number(defaults, "block_interval", 0.0) <= 0):
+    interval = _number(defaults, "block_interval", None)
+    if interval is not None and interval <= 0:
         raise ValueError("block_interval is a number of seconds above 0")
     demo = _table(data, "demo")
     _only(demo, {"payments_per_minute", "posts_per_minute"}, "[demo]")
     rates = None
     if demo:
         rates = (_number(demo, "payments_per_minute", 0.0), _number(demo, "posts_per_minute", 0.0))
-        if sum(rates) <= 0:
-            raise ValueError("[demo] asks for no payments and no posts")
+        if min(rates) < 0 or sum(rates) <= 0:
+            raise ValueError("[demo] rates are 0 or more per minute, and not both 0")
     return Plan(nodes, tuple(pairs), interval, rates, source)
 
 

@@ -98,7 +98,7 @@ def _stale_estimate(seen: Seen, final: list[str], count: int, interval: float) -
     chances = []
     for block_hash in final:
         first = seen.first(block_hash)
-        delays = [at[block_hash] - first for at in seen.at if block_hash in at and first]
+        delays = [at[block_hash] - (first or 0.0) for at in seen.at if block_hash in at]
         if len(delays) == count:
             chances.append(1 - math.exp(-sum(delays) / (count * interval)))
     return statistics.fmean(chances) if chances else 0.0
