@@ -6,6 +6,8 @@ is the slower test in test_faults_lab_theory.py."""
 import contextlib
 import json
 import random
+import subprocess
+import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -158,3 +160,24 @@ def test_a_winning_attack_takes_the_payment_away_from_the_merchants_node() -> No
             merchant.tx(to_display(payment.txid))  # the merchant's payment is gone
         assert merchant.status().tip == attacker.status().tip
         assert merchant.utxos(encode_address(REGTEST.hrp, merchant_key)) == ()
+
+
+def test_the_command_line_prints_the_contract_object(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "pocketchain", "scenario"]
+    listed = subprocess.run([*command, "list"], capture_output=True, text=True, check=True)
+    for name in scenario.SHIPPED:
+        assert name in listed.stdout
+    args = ["run", "double-spend", "--param", "trials=5", "--param", "z=0", "--seed", "7"]
+    out = subprocess.run([*command, *args, "--json", "--out", str(tmp_path / "r")],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    report = json.loads(out.stdout)
+    assert list(report) == ["scenario", "params", "seed", "result", "theory", "seconds"]
+    assert report["params"] == {"q": 0.1, "z": 0, "trials": 5} and report["seed"] == 7
+    assert report["result"]["success_rate"] == 1.0
+    assert (tmp_path / "r" / "plot.svg").exists()
+    bad = subprocess.run([*command, "run", "double-spend", "--param", "q=0.6"],
+                         capture_output=True, text=True, check=False)  # fmt: skip
+    assert bad.returncode == 1
+    assert bad.stderr.strip().splitlines() == [
+        "error: q, the attacker's share, is between 0 and 0.5"
+    ]
