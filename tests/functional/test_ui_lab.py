@@ -62,8 +62,10 @@ def test_ui_splits_and_heals_a_devnet_and_shows_every_nodes_chain(
         screenshot(chain, "lab-chain")
 
 
-def test_the_devnet_routes_answer_404_off_a_devnet(nodes) -> None:
+def test_off_a_devnet_the_devnet_is_null_and_its_views_404(nodes) -> None:
     node = nodes()
     answer = node.http.get("/api/v1/devnet")
-    assert answer.status_code == 404 and answer.json()["error"]["code"] == "not-found"
+    assert answer.status_code == 200 and answer.json() is None
+    views = node.http.get("/api/v1/devnet/views")
+    assert views.status_code == 404 and views.json()["error"]["code"] == "not-found"
     assert node.http.post("/api/v1/devnet/heal").status_code == 401  # admin only

@@ -1,6 +1,6 @@
 """The devnet this node belongs to, for the web UI: its nodes, links and splits (Network page),
-every node's view of the chain (Chain page), and split and heal for the admin. A node that is
-not part of a `pocketchain devnet` answers 404."""
+every node's view of the chain (Chain page), and split and heal for the admin. Off a devnet,
+`GET /devnet` answers null (so that a page may ask any node) and the others 404."""
 
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +14,7 @@ from .._results import ChainTip
 from ..consensus.errors import NotFound, PocketchainError
 from ..node.node import Node
 from .common import RequestBody, check_token
-from .errors import ADMIN_ERROR_RESPONSES
+from .errors import ADMIN_ERROR_RESPONSES, ERROR_RESPONSES
 
 RECENT = 12  # blocks of each node's active chain in its view
 VIEW_TIMEOUT = 3.0  # seconds for each node to answer
@@ -60,27 +60,32 @@ class LinksChanged(BaseModel):
 
 
 def router(node: Node) -> APIRouter:
-    public = APIRouter(prefix="/api/v1")
+    public = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
     admin = APIRouter(dependencies=[Depends(check_token(node))], responses=ADMIN_ERROR_RESPONSES)
 
     me = node.network.public_url
 
-    def state() -> tuple[Devnet, Path]:
+    def found() -> tuple[Devnet, Path] | None:
         where = Devnet.find(node.dir.parent)
         try:
             net = Devnet.load(where) if where is not None else None
         except (LabError, ValueError, TypeError, KeyError):  # stopping, or not ours
-            net = None
-        if where is None or net is None or me not in net.urls:
+            return None
+        return (net, where) if where is not None and net is not None and me in net.urls else None
+
+    def state() -> tuple[Devnet, Path]:
+        if (here := found()) is None:
             raise NotFound("this node is not part of a running devnet")
-        return net, where
+        return here
 
     def devnet() -> Devnet:
         return state()[0]
 
-    @public.get("/devnet", summary="The devnet this node belongs to")
-    def get_devnet() -> DevnetInfo:
-        net = devnet()
+    @public.get("/devnet", summary="The devnet this node belongs to (null if none)")
+    def get_devnet() -> DevnetInfo | None:
+        if (here := found()) is None:
+            return None
+        net = here[0]
         names = net.names or [f"node{i}" for i in range(len(net.urls))]
         shares = net.shares or [None] * len(net.urls)
         latency = net.latency_ms or [0.0] * len(net.links)

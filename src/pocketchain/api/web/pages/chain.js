@@ -33,13 +33,8 @@ export async function render(main, _params, ctx) {
   const view = main.querySelector("#chain-view");
   const everyNode = main.querySelector("#every-node");
   const drawViews = async () => {
-    let devnet;
-    try {
-      devnet = await api("/devnet");
-    } catch (error) {
-      if (error.status === 404) return false; // not a devnet node: no such section
-      throw error;
-    }
+    const devnet = await api("/devnet");
+    if (devnet === null) return false; // not a devnet node: no such section
     const views = await api("/devnet/views");
     const names = devnet.nodes.map((n) => `${n.node} ${n.name}`);
     everyNode.hidden = false;

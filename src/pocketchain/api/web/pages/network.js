@@ -7,20 +7,11 @@ import { api } from "../api.js";
 import { topologySvg } from "../explorer/devnet.js";
 import { errorBox, html, when } from "../format.js";
 
-// The devnet this node belongs to, or null (404: it is not part of one).
-async function devnetInfo() {
-  try {
-    return await api("/devnet");
-  } catch (error) {
-    if (error.status === 404) return null;
-    throw error;
-  }
-}
 
 export async function render(main, _params, ctx) {
   const draw = async (message = null) => {
     const [status, peers, net, devnet] = await Promise.all(
-      [api("/status"), api("/peers"), api("/network"), devnetInfo()]);
+      [api("/status"), api("/peers"), api("/network"), api("/devnet")]);
     main.innerHTML = html`
       <h1>Network</h1>
       <section aria-labelledby="mining-h">
