@@ -4,15 +4,18 @@ import ipaddress
 import json
 import logging
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from .._results import Status
 from .._version import __version__
 from ..consensus.errors import PocketchainError
 from ..consensus.hashes import to_display
+from ..consensus.pow import compact_to_target
 from . import scenario_cmds, wallet_cmds
 from .errors import UserError
 from .options import (
@@ -351,19 +354,52 @@ def mine_cmd(
 ) -> None:
     """Mine blocks now on a regtest or devnet node and print their hashes.
 
-    A progress bar shows on a terminal. Example: pocketchain mine --blocks 101 --network regtest
+    It says first how long that should take (from the difficulty and the node's hash rate); a
+    progress bar shows on a terminal, a line a block otherwise.
+    Example: pocketchain mine --blocks 101 --network regtest
     """
     from .progress import progress_bar
 
     # MINE_STEP devnet blocks at the network's pace can take minutes
     client = connect(node_url, network, token or local_token(data_dir, network), 600.0)
-    done = 0
+    typer.echo(_mining_estimate(client.status(), blocks), err=True)
+    step = MINE_STEP if sys.stderr.isatty() else 1  # without a bar, a line as each block comes
+    done, start = 0, time.monotonic()
     with progress_bar("mining") as advance:
-        while done < blocks:  # a few at a time, so that the bar moves
-            for block_hash in client.mine(min(MINE_STEP, blocks - done), to, max_txs):
+        while done < blocks:
+            for block_hash in client.mine(min(step, blocks - done), to, max_txs):
                 typer.echo(block_hash)
                 done += 1
             advance(done, blocks)
+            if not sys.stderr.isatty():
+                typer.echo(f"mined {done} of {blocks} ({time.monotonic() - start:.1f} s)", err=True)
+
+
+def _mining_estimate(status: Status, blocks: int) -> str:
+    """One line: the work a block takes at this difficulty, and the time at the node's rate."""
+    target = compact_to_target(int(status.bits, 16))[0]
+    attempts = 2**256 / (target + 1)  # the expected hashes for one block at this target
+    work = f"mining {blocks} block{'s' * (blocks != 1)}: about {_si(attempts, 'attempts')} each"
+    if status.hashrate <= 0:
+        return f"{work}; the node has not mined yet, so its speed is not known"
+    seconds = attempts / status.hashrate
+    other = " (other nodes mine too: a block they find first restarts the search)"
+    return (
+        f"{work}, at this node's {_si(status.hashrate, 'H/s')} about {_seconds(seconds)} a block,"
+        f" {_seconds(seconds * blocks)} in all{other if status.peers else ''}"
+    )
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f} s" if value >= 0.1 else "under 0.1 s"
+
+
+def _si(value: float, unit: str) -> str:
+    """`value` with a k, M or G prefix: 65.5 k attempts, 1.6 MH/s, 2 attempts."""
+    for prefix, size in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if value >= size:
+            return f"{value / size:.1f} {prefix}{unit}"
+    return f"{value:.0f} {unit}"
 
 
 @chain_app.command("verify")
