@@ -216,3 +216,23 @@ def test_ui_address_page_lists_coins_and_history(nodes, open_page) -> None:
     history.get_by_text("page 2").wait_for()
     history.get_by_role("button", name="Newer").click()
     history.get_by_text("page 1").wait_for()
+
+
+def test_ui_an_unknown_block_or_tx_is_named_and_the_search_offered(nodes, open_page) -> None:
+    node = nodes()
+    (tip,) = node.mine(1, address(1))
+    unknown = "ab" * 32
+    page = open_page(node, f"/#/block/{unknown}")
+    page.get_by_role("heading", name="Not found").wait_for()
+    expect(page.locator("#unknown")).to_have_text(f"No block with hash {unknown} on this node.")
+    page.goto("/#/block/99")
+    expect(page.locator("#unknown")).to_have_text("No block at height 99 on this node.")
+    page.goto(f"/#/tx/{unknown}")
+    no_tx = f"No transaction with txid {unknown} on this node."
+    expect(page.locator("#unknown")).to_have_text(no_tx)
+    page.get_by_label("Search", exact=True).fill(tip)
+    page.locator("#search-again").get_by_role("button", name="Search").click()
+    page.get_by_role("heading", name="Block 1", exact=True).wait_for()
+    # the browser logs each 404 the pages met; those were asked for, nothing else may show
+    watch = page.console_watch  # type: ignore[attr-defined]
+    watch.errors[:] = [e for e in watch.errors if "404 (Not Found)" not in e]

@@ -69,8 +69,37 @@ async function route() {
     if (mine !== shown) { if (undo) undo(); return; }
     cleanup = undo || null;
   } catch (error) {
-    if (mine === shown) main.innerHTML = html`<h1>Something went wrong</h1>${errorBox(error)}`.markup;
+    if (mine !== shown) return;
+    if (error.status === 404 && page in UNKNOWN) {
+      showUnknown(page, match[1]);
+    } else {
+      main.innerHTML = html`<h1>Something went wrong</h1>${errorBox(error)}`.markup;
+    }
   }
+}
+
+// A page whose block, transaction or address the node does not know: say so, offer the search.
+const UNKNOWN = {
+  block: (id) => (/^[0-9]+$/.test(id) ? `No block at height ${id}` : `No block with hash ${id}`),
+  tx: (id) => `No transaction with txid ${id}`,
+  address: (id) => `Nothing known of the address ${id}`,
+};
+
+function showUnknown(page, id) {
+  main.innerHTML = html`<h1>Not found</h1>
+    <p id="unknown" class="hash">${UNKNOWN[page](id)} on this node.</p>
+    <p class="muted">It may not have reached this node yet, or belong to another chain. Search
+      takes a block height, a block hash, a txid or an address.</p>
+    <form id="search-again" class="pager" role="search">
+      <label for="again">Search</label>
+      <input id="again" name="q" value="${id}" size="40">
+      <button type="submit">Search</button>
+    </form>`.markup;
+  main.querySelector("#search-again").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const q = new FormData(e.target).get("q").trim();
+    if (q) location.hash = `#/search/${encodeURIComponent(q)}`;
+  });
 }
 
 document.getElementById("search").addEventListener("submit", (e) => {
