@@ -9,9 +9,12 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "pocketchain needs Python 3.11 or newer (found $$($(PYTHON) --version))" >&2; exit 1; }
+	@echo "[1/3] creating $(VENV) (once)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "[2/3] updating pip"
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@echo "[3/3] installing pocketchain and its libraries into $(VENV) (once: about half a minute)"
+	$(BIN)/pip install --quiet --progress-bar on -e '.[dev]'
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -2,6 +2,7 @@
 post (--demo), and a clean Ctrl-C."""
 
 import json
+import re
 import signal
 import socket
 import subprocess
@@ -136,7 +137,8 @@ def test_devnet_demo_wallets_pay_each_other_and_post(tmp_path: Path) -> None:
         wait_until(payment_in_a_block, 90, "a demo payment in a block")
         log = (data_dir / "devnet" / "demo.log").read_text()
         assert " pays " in log and " posts " in log
-        wait_until(lambda: "payments" in out_file.read_text(), 30, "the demo in the status line")
+        line = re.compile(r"demo wallets: \d+ payments?, \d+ posts?$", re.MULTILINE)
+        wait_until(lambda: bool(line.search(out_file.read_text())), 30, "the demo's status line")
         assert "Traceback" not in err_file.read_text()
 
         children = processes_using(data_dir)

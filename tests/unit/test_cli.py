@@ -112,3 +112,9 @@ def test_peer_flags_are_checked_before_anything_starts(
 ) -> None:
     assert refused_node(*args, "--data-dir", str(tmp_path)) == [line]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_demo_counts_as_a_person_would() -> None:
+    from pocketchain.cli.demo import _count
+
+    assert [_count(n, "post") for n in (0, 1, 2)] == ["0 posts", "1 post", "2 posts"]

@@ -109,7 +109,8 @@ class Demo:
             self._thread.join(timeout)
 
     def summary(self) -> str:
-        return f"demo {self.payments} payments {self.posts} posts"
+        """As a person would say it: "demo wallets: 2 payments, 1 post"."""
+        return f"demo wallets: {_count(self.payments, 'payment')}, {_count(self.posts, 'post')}"
 
     def _run(self) -> None:
         with open(self.log_path, "a", encoding="utf-8", buffering=1) as self._log_file:
@@ -178,3 +179,7 @@ class Demo:
 
     def _fresh_wallet(self) -> Wallet:
         return Wallet(self.params, new_mnemonic())
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
