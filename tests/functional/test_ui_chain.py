@@ -69,7 +69,7 @@ def test_ui_chain_marks_an_invalidated_branch(nodes, open_page) -> None:
     page.get_by_role("heading", name="Block 4").wait_for()
 
 
-def test_ui_chain_opens_on_the_newest_fork_when_it_is_left_of_the_tip(nodes, open_page) -> None:
+def test_ui_chain_keeps_the_tip_in_view_and_pans_or_fits_to_a_fork(nodes, open_page) -> None:
     node = nodes()
     hashes = node.mine(12)
     node.api("POST", f"/blocks/{hashes[8]}/invalidate", admin=True)  # 9 to 12: a side branch
@@ -80,6 +80,13 @@ def test_ui_chain_opens_on_the_newest_fork_when_it_is_left_of_the_tip(nodes, ope
         "aria-label",
         "active chain to height 28; 1 side branch: invalid, 4 blocks forking after height 8",
     )
-    # the drawing is wider than the window: it opens where the branch parts, not at the tip
-    expect(tree.locator(f'a[href="#/block/{hashes[11]}"]')).to_be_in_viewport()
-    expect(tree.get_by_text("active", exact=True)).not_to_be_in_viewport()
+    # the drawing is wider than the window: it opens on the active tip
+    branch_tip = tree.locator(f'a[href="#/block/{hashes[11]}"]')
+    expect(tree.get_by_text("active", exact=True)).to_be_in_viewport()
+    expect(branch_tip).not_to_be_in_viewport()
+    page.get_by_role("row").filter(has_text="invalid").get_by_role("button", name="Show").click()
+    expect(branch_tip).to_be_in_viewport()  # panned to where the branch parts
+    page.get_by_role("button", name="Fit the whole tree").click()
+    expect(tree.get_by_text("active", exact=True)).to_be_in_viewport()
+    expect(branch_tip).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Actual size")).to_have_attribute("aria-pressed", "true")

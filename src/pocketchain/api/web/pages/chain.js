@@ -42,6 +42,7 @@ export async function render(main, _params, ctx) {
       <h3>Stale blocks</h3>${staleTable(views, names)}`.markup;
     return true;
   };
+  let fit = false; // the whole drawing scaled into the box, or at its size with a scrollbar
   const draw = async () => {
     const tree = await gather();
     const scroller = view.querySelector(".tree-scroll");
@@ -49,17 +50,21 @@ export async function render(main, _params, ctx) {
       || scroller.scrollLeft + scroller.clientWidth >= scroller.scrollWidth - 4;
     const left = scroller ? scroller.scrollLeft : 0;
     view.innerHTML = html`
-      <div class="tree-scroll">${treeSvg(tree.active, tree.branches)}</div>
+      <p class="pager"><button type="button" id="fit" class="secondary"
+        aria-pressed="${fit}">${fit ? "Actual size" : "Fit the whole tree"}</button>
+        <span class="muted">The newest block is on the right; scroll left for older ones.</span></p>
+      <div class="tree-scroll${fit ? " fit" : ""}">${treeSvg(tree.active, tree.branches)}</div>
       <h2>Tips</h2>
       ${tipTable(tree.tips)}
       ${tree.hidden ? html`<p class="muted">${tree.hidden} more tips, farther from the active tip,
         are not drawn.</p>` : ""}`.markup;
     const next = view.querySelector(".tree-scroll");
-    if (!scroller && tree.branches.length) { // first look: the newest fork, where it parts
-      const { tip } = tree.branches[0];
-      next.scrollLeft = columnX(tree.active[0].height, tip.height - tip.branchlen - 1);
-    } else {
-      next.scrollLeft = atEnd ? next.scrollWidth : left; // keep the tip in view
+    next.scrollLeft = atEnd ? next.scrollWidth : left; // the active tip in view, unless panned
+    view.querySelector("#fit").addEventListener("click", () => { fit = !fit; draw(); });
+    for (const button of view.querySelectorAll("button[data-fork]")) {
+      button.addEventListener("click", () => { // pan to where that branch parts
+        next.scrollLeft = columnX(tree.active[0].height, Number(button.dataset.fork)) - 40;
+      });
     }
   };
   await draw();
@@ -125,7 +130,9 @@ function tipTable(tips) {
     <td><span class="badge ${BADGES[t.status]}">${t.status}</span></td>
     <td class="num">${t.height}</td>
     <td class="num">${t.branchlen}</td>
-    <td class="num">${t.branchlen ? t.height - t.branchlen : "—"}</td>
+    <td class="num">${t.branchlen ? html`${t.height - t.branchlen}
+      <button type="button" class="secondary" data-fork="${t.height - t.branchlen}">Show</button>`
+      : "—"}</td>
     <td class="hash short">${t.status === "headers-only" ? short(t.hash) : link("block", t.hash)}</td>
   </tr>`);
   return html`<div class="table-wrap"><table>
