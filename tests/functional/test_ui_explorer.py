@@ -41,7 +41,25 @@ def test_ui_dashboard_follows_the_node_live(nodes, open_page) -> None:
     # own block times say
     times = [node.api("GET", f"/blocks/height/{h}")["time"] for h in (TIP - 10, TIP)]
     rate = 20 / max(times[1] - times[0], 1)
-    assert f"Estimated hash rate: {rate:.3g} hashes per second" in described
+    assert f"Estimated network hash rate: {rate:.3g} hashes per second" in described
+    # one estimate: the Hash rate card shows the chart's, and says how it is made
+    assert page.locator("#dash-hashrate").inner_text() == f"{round(rate)} H/s"
+    expect(page.locator("#dash-hashrate-how")).to_contain_text("estimated from the work")
+    # every tick label is whole inside the chart, and the chart takes the page's width
+    clipped = page.evaluate(
+        """() => {
+          const svg = document.querySelector("#dash-chart svg").getBoundingClientRect();
+          return [...document.querySelectorAll("#dash-chart text.tick")]
+            .filter((t) => t.getBoundingClientRect().left < svg.left - 0.5)
+            .map((t) => t.textContent);
+        }"""
+    )
+    assert clipped == []
+    widths = page.evaluate(
+        "[document.querySelector('#dash-chart svg').getBoundingClientRect().width,"
+        " document.querySelector('main').getBoundingClientRect().width]"
+    )
+    assert widths[0] > 0.8 * widths[1]
 
     (new,) = node.mine(1)  # a block mined elsewhere shows up without a reload
     page.locator(f'#dash-blocks a[href="#/block/{new}"]').wait_for()

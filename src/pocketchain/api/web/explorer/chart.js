@@ -4,9 +4,9 @@
 import { html } from "../format.js";
 import { decimal } from "./tables.js";
 
-const WIDTH = 400;
-const PANEL = 70; // height of each of the three panels
-const LEFT = 44; // room for the axis labels
+const WIDTH = 800;
+const PANEL = 90; // height of each of the three panels
+const CHAR = 7; // px a tick label's character takes, at most
 const TOP = 18;
 const GAP = 34;
 
@@ -15,12 +15,16 @@ const GAP = 34;
 // be timed before its parent: drawn as 0.
 export function chart(points) {
   const summary = describe(points);
-  const x = (i) => LEFT + ((WIDTH - LEFT - 4) * i) / Math.max(points.length - 1, 1);
   const seconds = points.map((p) => Math.max(p.interval ?? 0, 0)); // the first 0: bars from 0
-  const difficulty = panel(points.map((p) => p.difficulty), TOP, "Difficulty");
-  const interval = panel(seconds, TOP + PANEL + GAP, "Seconds between blocks");
   const rated = points.map((p, i) => [i, p.hashrate]).filter(([, r]) => r !== null);
-  const rate = panel(rated.map(([, r]) => r), TOP + 2 * (PANEL + GAP), "Hash rate (est., per s)");
+  const scales = [points.map((p) => p.difficulty), seconds, rated.map(([, r]) => r)].map(scale);
+  // room on the left for the longest tick label, whole
+  const LEFT = 10 + CHAR * Math.max(...scales.flatMap((s) => [s.high, s.floor]).map(
+    (v) => decimal(v).length));
+  const x = (i) => LEFT + ((WIDTH - LEFT - 4) * i) / Math.max(points.length - 1, 1);
+  const difficulty = panel(scales[0], TOP, "Difficulty", LEFT);
+  const interval = panel(scales[1], TOP + PANEL + GAP, "Seconds between blocks", LEFT);
+  const rate = panel(scales[2], TOP + 2 * (PANEL + GAP), "Network hash rate (est., per s)", LEFT);
   const line = points.map((p, i) => `${x(i).toFixed(1)},${difficulty.y(p.difficulty).toFixed(1)}`);
   const rateLine = rated.map(([i, r]) => `${x(i).toFixed(1)},${rate.y(r).toFixed(1)}`);
   const barWidth = Math.max((WIDTH - LEFT) / points.length - 2, 1);
@@ -48,11 +52,15 @@ export function chart(points) {
     </figure>`;
 }
 
-// One panel's scale and axes: from the lowest value to the highest (a flat line sits on top).
-function panel(values, top, title) {
+// A panel's range: from the lowest value to the highest (a flat line sits on top).
+function scale(values) {
   const high = values.length ? Math.max(...values) : 0;
   const low = values.length ? Math.min(...values) : 0;
-  const floor = low === high ? Math.max(low - 1, 0) : low;
+  return { high, floor: low === high ? Math.max(low - 1, 0) : low };
+}
+
+// One panel's y and axes.
+function panel({ high, floor }, top, title, LEFT) {
   const y = (v) => top + PANEL - ((v - floor) / (high - floor || 1)) * PANEL;
   const axes = html`
     <text class="caption" x="${LEFT}" y="${top - 6}">${title}</text>
@@ -76,6 +84,6 @@ function describe(points) {
 function rateSummary(points) {
   const rates = points.map((p) => p.hashrate).filter((r) => r !== null);
   if (!rates.length) return "";
-  return ` Estimated hash rate: ${decimal(rates[rates.length - 1], 3)} hashes per second`
+  return ` Estimated network hash rate: ${decimal(rates[rates.length - 1], 3)} hashes per second`
     + ` (from ${decimal(Math.min(...rates), 3)} to ${decimal(Math.max(...rates), 3)}).`;
 }

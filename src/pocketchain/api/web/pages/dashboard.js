@@ -19,7 +19,13 @@ export async function render(main, _params, ctx) {
     <h1>Dashboard</h1>
     <div class="cards">
       ${card("height", "Height")}${card("tip", "Tip")}${card("difficulty", "Difficulty")}
-      ${card("hashrate", "Hash rate")}${card("peers", "Peers")}${card("mempool", "Mempool")}
+      <div class="card">
+        <div class="label">Hash rate</div>
+        <div class="value" id="dash-hashrate">—</div>
+        <div class="muted" id="dash-hashrate-how"
+          title="the work of the last ${RATE_WINDOW} blocks over the time they took, as Core's getnetworkhashps">network, estimated from the work of the last ${RATE_WINDOW} blocks</div>
+      </div>
+      ${card("peers", "Peers")}${card("mempool", "Mempool")}
       <div class="card">
         <div class="label">Mining</div>
         <div class="value" id="dash-mining"></div>
@@ -50,15 +56,18 @@ export async function render(main, _params, ctx) {
       height: status.height,
       tip: html`<span class="hash">${link("block", status.tip, short(status.tip, 8))}</span>`,
       difficulty: decimal(status.difficulty),
-      hashrate: hashRate(status.hashrate),
       peers: status.peers,
-      mining: status.mining ? "on" : "off",
+      mining: status.mining
+        ? html`on<div class="muted">this node: ${hashRate(status.hashrate)}</div>` : "off",
     };
     for (const [id, value] of Object.entries(values)) $(id).innerHTML = html`${value}`.markup;
     $("mining-toggle").textContent = status.mining ? "Stop mining" : "Start mining";
   };
   const showBlocks = ({ blocks }) => {
-    $("chart").innerHTML = blocks.length > 1 ? chart(points(blocks, status)).markup : "";
+    const drawn = points(blocks, status);
+    const latest = drawn.length ? drawn[drawn.length - 1].hashrate : null;
+    $("hashrate").textContent = latest === null ? "—" : hashRate(latest); // the chart's estimate
+    $("chart").innerHTML = blocks.length > 1 ? chart(drawn).markup : "";
     $("blocks").innerHTML = blockTable(blocks.slice(0, LATEST)).markup;
   };
   const showPool = (answer) => {
