@@ -52,6 +52,32 @@ def test_wallet_post(nodes, tmp_path: Path) -> None:
     assert node.api("GET", f"/txs/{second}")["inputs"][0]["txid"] == txid
 
 
+def test_after_a_payment_the_wallet_still_posts_as_its_identity(nodes, tmp_path: Path) -> None:
+    """The README's tour: faucet coins, a payment (its change goes to a change address), then a
+    post. The post is still signed by the address `wallet create` printed: a transaction first
+    moves a coin back to it. `address --all` lists the change address, marked."""
+    node = nodes()
+    node.mine(101)
+    alice = CliWallet(tmp_path / "alice.json", node)
+    identity, _ = alice.create()
+    bob, _ = CliWallet(tmp_path / "bob.json", node).create()
+    alice.ok("wallet", "faucet")
+    node.mine(1)
+    paid = alice.ok("wallet", "send", bob, "2.5")
+    change = next(
+        o["address"] for o in node.api("GET", f"/txs/{paid}")["outputs"] if o["address"] != bob
+    )
+    assert change != identity  # the payment left the identity nothing
+    txid = alice.ok("post", "hello, chain")
+    assert node.api("GET", "/posts")["posts"][0]["author"] == identity
+    moved = node.api("GET", f"/txs/{node.api('GET', f'/txs/{txid}')['inputs'][0]['txid']}")
+    assert [o["address"] for o in moved["outputs"]] == [identity]  # the coin moved back to it
+    node.mine(1)
+    listed = alice.ok("wallet", "address", "--all").splitlines()
+    assert listed == [identity, f"{change}  change"]
+    assert alice.balance()["confirmed"] == node.api("GET", f"/addresses/{identity}")["balance"]
+
+
 def test_a_post_cannot_be_forged(nodes, tmp_path: Path) -> None:
     """The author is whoever signed the first input: showing the victim's key without the
     victim's secret fails, on the victim's coin or on one's own."""

@@ -30,7 +30,7 @@ from ..wallet.keystore import is_encrypted, load_wallet, save_wallet, wallet_exi
 from ..wallet.mnemonic import check_mnemonic, new_mnemonic
 from ..wallet.send import pay, post, post_data
 from ..wallet.sync import scan
-from ..wallet.wallet import RECEIVE, Wallet
+from ..wallet.wallet import CHANGE, RECEIVE, Wallet
 from .errors import UserError
 from .options import (
     DEFAULT_DATA_DIR,
@@ -208,7 +208,14 @@ def import_(
 @app.command()
 def address(
     new: Annotated[bool, typer.Option("--new", help="Give out a new receiving address.")] = False,
-    all_: Annotated[bool, typer.Option("--all", help="List every receiving address.")] = False,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="List every receiving address, then the change addresses, marked (--json: the"
+            " receiving ones).",
+        ),
+    ] = False,
     json_: Json = False,
     wallet_file: WalletFile = None,
     network: Network = "devnet",
@@ -229,8 +236,11 @@ def address(
     addresses = [wallet.address(RECEIVE, i) for i in indexes]
     if json_:
         typer.echo(json.dumps(addresses if all_ else addresses[0]))
+    elif all_:  # change addresses too: payments send what is left to them, and posts may come
+        change = [wallet.address(CHANGE, i) for i in range(wallet.issued[CHANGE])]
+        typer.echo("\n".join(addresses + [f"{a}  change" for a in change]))
     else:
-        typer.echo("\n".join(addresses))
+        typer.echo(addresses[0])
 
 
 @app.command()

@@ -43,9 +43,12 @@ def signed_size(inputs: int, outputs: int, data: bytes) -> int:
     return Tx(TX_VERSION, (dummy_in,) * inputs, (dummy_out,) * outputs, data).size
 
 
-def spending_order(coins: Sequence[Spendable]) -> list[Spendable]:
-    """Confirmed coins before the wallet's unconfirmed change, the largest first in each."""
-    return sorted(coins, key=lambda c: (not c.confirmed, -c.amount, c.outpoint))
+def spending_order(coins: Sequence[Spendable], prefer: bytes | None = None) -> list[Spendable]:
+    """The coins of the key hash `prefer` first (a post's author), then confirmed coins before
+    the wallet's unconfirmed change, the largest first in each."""
+    return sorted(
+        coins, key=lambda c: (c.key_hash != prefer, not c.confirmed, -c.amount, c.outpoint)
+    )
 
 
 def plan_payment(
@@ -55,16 +58,18 @@ def plan_payment(
     fee_rate: int,
     fixed_fee: int | None = None,
     data: bytes = b"",
+    prefer: bytes | None = None,
 ) -> Plan:
     """The coins to spend, in `spending_order`, until they cover the payments and the fee.
 
     `change_to` None sends the change back to the key hash of the first input (a post's
-    author). `fixed_fee` replaces `fee_rate` times the size. Raises InsufficientFundsError.
+    author: `prefer` puts the coins of that key first). `fixed_fee` replaces `fee_rate` times
+    the size. Raises InsufficientFundsError.
     """
     paid = sum(out.amount for out in payments)
     chosen: list[Spendable] = []
     total = 0
-    for coin in spending_order(coins):
+    for coin in spending_order(coins, prefer):
         chosen.append(coin)
         total += coin.amount
         plan = _plan(chosen, total, payments, change_to, fee_rate, fixed_fee, data)

@@ -5,13 +5,13 @@ import time
 
 from ..consensus.errors import NotFound
 from ..consensus.hashes import to_display
-from ..consensus.tx import Tx, TxOut
+from ..consensus.tx import OutPoint, Tx, TxOut
 from ..mempool.policy import DEFAULT_MIN_FEE_RATE, MAX_DATA_SIZE
-from .build import plan_payment, sign_plan
+from .build import Plan, Spendable, plan_payment, sign_plan
 from .chain import Chain
 from .errors import WalletError
-from .sync import scan
-from .wallet import CHANGE, SentTx, Wallet
+from .sync import WalletState, scan
+from .wallet import CHANGE, RECEIVE, SentTx, Wallet
 
 FORGET_AFTER = 100  # confirmations after which the wallet stops following a transaction it sent
 
@@ -28,13 +28,27 @@ def fee_rate(node: Chain) -> int:
 
 def pay(wallet: Wallet, node: Chain, payee: bytes, amount: int, fixed_fee: int | None = None) -> Tx:
     """Send `amount` to the key hash `payee`, change to a fresh change address."""
-    return _send(wallet, node, (TxOut(amount, payee),), b"", fixed_fee)
+    state = scan(wallet, node)
+    rate = fee_rate(node) if fixed_fee is None else 0
+    change_to = wallet.new_key_hash(CHANGE)
+    plan = plan_payment(state.coins, (TxOut(amount, payee),), change_to, rate, fixed_fee)
+    return _submit(wallet, node, state, plan)
 
 
 def post(wallet: Wallet, node: Chain, text: str) -> Tx:
-    """A post: `text` in the data field, paying only the fee; the change goes back to the
-    author, the key of the first coin spent, so a wallet keeps posting as the same address."""
-    return _send(wallet, node, (), post_data(text), None)
+    """A post: `text` in the data field, paying only the fee. Its author is the key of the
+    first coin spent, and the wallet always posts as its identity, its first receiving address
+    (the one `wallet create` printed): a coin of the identity goes first and the change comes
+    back to it. When the identity has no coin left (a payment spent it), a transaction first
+    moves a coin to it, and the post spends that."""
+    data = post_data(text)
+    identity = wallet.key_hash(RECEIVE, 0)
+    state = scan(wallet, node)
+    rate, coins = fee_rate(node), state.coins
+    if not any(coin.key_hash == identity for coin in coins):
+        moved = _submit(wallet, node, state, plan_payment(coins, (), identity, rate))
+        coins = [Spendable(OutPoint(moved.txid, 0), moved.outputs[0].amount, identity, False)]
+    return _submit(wallet, node, state, plan_payment(coins, (), None, rate, None, data, identity))
 
 
 def post_data(text: str) -> bytes:
@@ -50,17 +64,8 @@ def post_data(text: str) -> bytes:
     return data
 
 
-def _send(
-    wallet: Wallet,
-    node: Chain,
-    payments: tuple[TxOut, ...],
-    data: bytes,
-    fixed_fee: int | None,
-) -> Tx:
-    state = scan(wallet, node)
-    rate = fee_rate(node) if fixed_fee is None else 0
-    change_to = wallet.new_key_hash(CHANGE) if payments else None
-    plan = plan_payment(state.coins, payments, change_to, rate, fixed_fee, data)
+def _submit(wallet: Wallet, node: Chain, state: WalletState, plan: Plan) -> Tx:
+    """Sign the plan, hand it to the node, and remember it among the wallet's sent ones."""
     tx = sign_plan(plan, wallet.secret_of, wallet.params.magic)
     node.submit(tx)
     txid = to_display(tx.txid)
