@@ -234,6 +234,17 @@ def test_ui_address_page_lists_coins_and_history(nodes, open_page) -> None:
     history.get_by_text("page 2").wait_for()
     history.get_by_role("button", name="Newer").click()
     history.get_by_text("page 1").wait_for()
+    expect(page.locator("#address-spent")).to_have_count(0)  # it still has coins
+
+    # key 2 got two payments; it spends them both: its page says where they went
+    onward = [spend_hex(txid, 0, 48_0000_0000, 3, 2) for txid in spent]
+    for _, raw in onward:
+        node.api("POST", "/txs", json={"hex": raw})
+    node.mine(1)
+    page.goto(f"/#/address/{address(2)}")
+    gone = page.locator("#address-spent")
+    expect(gone).to_contain_text("Everything this address received has been spent")
+    expect(gone.get_by_role("link", name=address(3))).to_have_count(1)
 
 
 def test_ui_an_unknown_block_or_tx_is_named_and_the_search_offered(nodes, open_page) -> None:

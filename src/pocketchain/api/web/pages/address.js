@@ -24,7 +24,9 @@ export async function render(main, [address], ctx) {
     <div id="address-error"></div>`.markup;
   const $ = (id) => main.querySelector(`#address-${id}`);
   const showSummary = async () => {
-    $("summary").innerHTML = summary(await api(base), ctx.ticker).markup;
+    const totals = await api(base);
+    const gone = await whereItWent(base, totals, ctx.ticker);
+    $("summary").innerHTML = html`${summary(totals, ctx.ticker)}${gone}`.markup;
   };
   // unspent outputs, oldest first: the cursor is the offset
   const utxos = paged($("utxos"), "Unspent output pages", async (offset) => {
@@ -61,6 +63,20 @@ function summary(a, ticker) {
   ];
   return html`<div class="cards">${cards.map(([label, value]) => html`
     <div class="card"><div class="label">${label}</div><div class="value">${value}</div></div>`)}</div>`;
+}
+
+// An address that had coins and has none left: its last spend, and where that sent them.
+async function whereItWent(base, a, ticker) {
+  if (BigInt(a.balance) !== 0n || BigInt(a.pending) !== 0n || !a.tx_count) return "";
+  const spend = (await api(`${base}/txs?limit=20`)).find((t) => BigInt(t.sent) > 0n);
+  if (!spend) return "";
+  const tx = await api(`/txs/${spend.txid}`);
+  const paid = tx.outputs.map((o) => html`${link("address", o.address, o.address)}
+    (${coins(o.amount, ticker)})`);
+  return html`<p id="address-spent">Everything this address received has been spent. Its last
+    spend, ${link("tx", tx.txid)}, paid ${paid.map((p, i) => html`${i ? ", " : ""}${p}`)}.
+    A wallet sends what a payment leaves over to a new address of its own (its change), so the
+    rest is usually there.</p>`;
 }
 
 function utxoTable(coinList, ticker) {
