@@ -7,8 +7,11 @@ The codes are collected from the source with `ast`: the first argument of `Rejec
 """
 
 import ast
+import json
 import re
 from pathlib import Path
+
+import pocketchain
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "pocketchain"
@@ -189,3 +192,15 @@ def test_every_relative_link_resolves() -> None:
             elif fragment and linked.suffix == ".md" and fragment not in anchors(linked):
                 broken.append(f"{doc.relative_to(ROOT)}: {target} (no such heading)")
     assert not broken, "broken links:\n" + "\n".join(broken)
+
+
+def test_the_rules_the_api_quotes_are_the_tables_of_consensus_md() -> None:
+    """POST /api/v1/blocks/check names the broken rule in docs/consensus.md's words: its copy
+    (api/web/rules.json) is each code's first row."""
+    rules: dict[str, str] = {}
+    for line in CONSENSUS_MD.read_text().splitlines():
+        row = re.match(r"^\| `([a-z0-9-]+)` \| (.+?) \|", line)
+        if row:
+            rules.setdefault(row[1], row[2].strip())
+    shipped = Path(pocketchain.__file__).parent / "api" / "web" / "rules.json"
+    assert json.loads(shipped.read_text()) == rules

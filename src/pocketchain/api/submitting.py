@@ -1,17 +1,18 @@
 """Routes that take blocks and transactions from anyone; everything is validated."""
 
+import json
 import re
 from dataclasses import fields
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from .._results import PooledTransaction, TransactionStatus, TxFields, TxInput, TxOutput
 from ..consensus.block import Block
-from ..consensus.errors import ApiError
+from ..consensus.errors import ApiError, RejectError
 from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address
 from ..consensus.tx import OutPoint, Tx, TxIn, TxOut
@@ -19,8 +20,22 @@ from ..node.node import Node
 from .common import HexBody, decode_hex
 from .errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from .intake import TxIntake
+from .web import WEB
 
 _HASH = re.compile(r"[0-9a-fA-F]{64}")  # _results.py documents both patterns
+# each reject code's rule, as docs/consensus.md words it (a test keeps the two the same)
+RULES: dict[str, str] = json.loads((WEB / "rules.json").read_text())
+
+
+class BlockCheck(BaseModel):
+    hash: str
+    valid: bool
+    height: int | None = Field(default=None, description="the height it would have")
+    code: str | None = Field(default=None, description="the first rule it breaks")
+    message: str | None = None
+    rule: str | None = Field(default=None, description="that rule, as docs/consensus.md says it")
+
+
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})*")
 
 
@@ -133,6 +148,25 @@ def router(node: Node, intake: TxIntake) -> APIRouter:
         result = node.call(node.accept_block, block, False)  # nobody asked for it
         code = {"accepted": 201, "duplicate": 200, "orphan": 202, "held": 202}[result.status]
         return JSONResponse({"hash": block.header.hash_hex, "status": result.status}, code)
+
+    @router.post(
+        "/blocks/check",
+        summary="Judge a block by every rule without storing it (a dry run)",
+        responses=ERROR_RESPONSES,
+    )
+    def post_block_check(body: HexBody) -> BlockCheck:
+        block = Block.parse(decode_hex(body))
+        try:
+            height = node.check_block(block)
+        except RejectError as exc:
+            return BlockCheck(
+                hash=block.header.hash_hex,
+                valid=False,
+                code=exc.code,
+                message=exc.message,
+                rule=RULES.get(exc.code),
+            )
+        return BlockCheck(hash=block.header.hash_hex, valid=True, height=height)
 
     @router.post(
         "/txs",

@@ -10,6 +10,7 @@ hex; an unknown one raises NotFound, a malformed one RejectError (`bad-hash`, `b
 
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -36,6 +37,7 @@ from .._results import (
     Utxo,
 )
 from .._version import __version__
+from ..chain.dryrun import dry_run
 from ..consensus.block import Block as RawBlock
 from ..consensus.block import BlockHeader
 from ..consensus.errors import NotFound, RejectError
@@ -202,6 +204,14 @@ class Node(NodeCore):
             block = RawBlock.parse(_raw(block))
         self.call(self.accept_block, block, False)  # nobody asked for it
         return block.header.hash_hex
+
+    def check_block(self, block: RawBlock | str | bytes) -> int:
+        """Judge a block by every rule in the place its header names, storing nothing (Core:
+        TestBlockValidity, also in place of a block of the active chain): its height, or
+        RejectError with the first rule it breaks."""
+        if not isinstance(block, RawBlock):
+            block = RawBlock.parse(_raw(block))
+        return self.call(dry_run, self.chain, block, int(time.time()))
 
     def mine(
         self, blocks: int = 1, to: str | None = None, max_txs: int | None = None
