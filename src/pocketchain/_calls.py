@@ -117,6 +117,17 @@ def submit_block(payload: RawBlock | str | bytes) -> Call[str]:
     return Call("POST", "/blocks", lambda data: str(data["hash"]), body={"hex": _hex(payload)})
 
 
+def check_block(payload: RawBlock | str | bytes) -> Call[int]:
+    return Call("POST", "/blocks/check", _verdict, body={"hex": _hex(payload)})
+
+
+def _verdict(data: dict[str, Any]) -> int:
+    """A dry run's answer as Node.check_block gives it: the height, or the rule broken."""
+    if not data["valid"]:
+        raise RejectError(str(data["code"]), str(data["message"]))
+    return int(data["height"])
+
+
 def mine(count: int, to: str | None, max_txs: int | None) -> Call[tuple[str, ...]]:
     body: dict[str, Any] = {"blocks": count}
     body |= ({"address": to} if to else {}) | ({} if max_txs is None else {"max_txs": max_txs})

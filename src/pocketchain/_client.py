@@ -137,6 +137,9 @@ class Client(_Base):
     def submit_block(self, block: RawBlock | str | bytes) -> str:
         return self._run(calls.submit_block(block))
 
+    def check_block(self, block: RawBlock | str | bytes) -> int:
+        return self._run(calls.check_block(block))
+
     def mine(
         self, blocks: int = 1, to: str | None = None, max_txs: int | None = None
     ) -> tuple[str, ...]:
@@ -259,6 +262,9 @@ class AsyncClient(_Base):
 
     async def submit_block(self, block: RawBlock | str | bytes) -> str:
         return await self._run(calls.submit_block(block))
+
+    async def check_block(self, block: RawBlock | str | bytes) -> int:
+        return await self._run(calls.check_block(block))
 
     async def mine(
         self, blocks: int = 1, to: str | None = None, max_txs: int | None = None

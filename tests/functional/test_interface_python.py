@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 import aio
 import pocketchain
 from pocketchain import BlockEvent, Client, Node, Wallet
+from pocketchain.consensus.block import Block as RawBlock
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +55,7 @@ def questions(c: dict[str, Any]) -> dict[str, Callable[[Any], Any]]:
         "search": lambda x: x.search("3"),
         "fees": lambda x: x.fees(),
         "raw block": lambda x: x.raw_block(tip),
+        "check block": lambda x: x.check_block(x.raw_block(tip)),  # in place of itself
     }
 
 
@@ -85,6 +88,11 @@ def test_errors_are_the_same_on_both_sides(chain: dict[str, Any], side: str) -> 
             with pytest.raises(pocketchain.RejectError) as refused:
                 call()
             assert refused.value.code == code
+        tip = RawBlock.parse(node.raw_block(node.status().tip))
+        bent = RawBlock(replace(tip.header, merkle_root=bytes(32)), tip.txs)
+        with pytest.raises(pocketchain.RejectError) as refused:
+            target.check_block(bent)  # a dry run's verdict is the same RejectError
+        assert refused.value.code == "bad-txnmrklroot"
         raw = node.tx(chain["paid"]).hex  # confirmed: its coins are spent
         with pytest.raises(pocketchain.RejectError) as refused:
             target.submit(raw)
