@@ -5,7 +5,7 @@ import re
 from dataclasses import fields
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.dataclasses import dataclass as pydantic_dataclass
@@ -167,6 +167,11 @@ def router(node: Node, intake: TxIntake) -> APIRouter:
                 rule=RULES.get(exc.code),
             )
         return BlockCheck(hash=block.header.hash_hex, valid=True, height=height)
+
+    @router.get("/blocks/check", include_in_schema=False)
+    def get_block_check() -> None:
+        # without it GET /blocks/check would reach GET /blocks/{block_hash} as a bad hash
+        raise HTTPException(405, headers={"Allow": "POST"})
 
     @router.post(
         "/txs",
