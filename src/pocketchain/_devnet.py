@@ -9,6 +9,7 @@ run with `--no-discover` nothing links them again until `heal` dials each cut li
 
 import contextlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,14 +30,14 @@ class Devnet:
     network: str
     urls: list[str]
     tokens: list[str]  # each node's admin token file
+    names: list[str]
+    shares: list[float | None]  # of the hash power, by node
     links: list[Link]
+    latency_ms: list[float]  # by link
+    loss: list[float]  # by link
+    mode: str  # how the nodes mine: "exponential" or "proof-of-work race"
+    source: str  # the topology or the network file
     cut: list[Link] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
-    shares: list[float | None] = field(default_factory=list)  # of the hash power, by node
-    latency_ms: list[float] = field(default_factory=list)  # by link
-    loss: list[float] = field(default_factory=list)  # by link
-    mode: str = "proof-of-work race"  # how the nodes mine: or "exponential"
-    source: str = "mesh"  # the topology or the network file
 
     @staticmethod
     def find(data_dir: Path) -> Path | None:
@@ -66,6 +67,13 @@ class Devnet:
     def client(self, node: int) -> Client:
         return Client(self.urls[node], token=Path(self.tokens[node]).read_text().strip())
 
+    def link_rows(self) -> list[dict[str, Any]]:
+        """Each link with its latency and loss (`devnet status --json`, GET /api/v1/devnet)."""
+        return [
+            {"between": list(pair), "latency_ms": ms, "loss": loss}
+            for pair, ms, loss in zip(self.links, self.latency_ms, self.loss, strict=True)
+        ]
+
 
 def parse_groups(texts: list[str], nodes: int) -> list[set[int]]:
     """`["0,1", "2"]` as groups of node numbers, each node in one group at most."""
@@ -91,23 +99,42 @@ def crossing(links: list[Link], groups: list[set[int]]) -> list[Link]:
     return [(a, b) for a, b in links if a in where and b in where and where[a] != where[b]]
 
 
+def forget_across(cut: list[Link], urls: list[str], disconnect: Callable[[int, str], Any]) -> None:
+    """Both ends of each cut link forget each other: `disconnect(node, url)` on each side."""
+    for a, b in cut:
+        for here, there in ((a, b), (b, a)):
+            with contextlib.suppress(NotFound):  # NotFound: it had forgotten it already
+                disconnect(here, urls[there])
+
+
+def redial(cut: list[Link], urls: list[str], connect: Callable[[int, str], Any]) -> None:
+    """Each cut link again: the later node dials the earlier, as at the start."""
+    for a, b in cut:
+        connect(b, urls[a])
+
+
 def split(devnet: Devnet, groups: list[set[int]]) -> list[Link]:
     """Cut every link between two of `groups`; the links cut."""
     cut = [link for link in crossing(devnet.links, groups) if link not in devnet.cut]
-    for a, b in cut:
-        for here, there in ((a, b), (b, a)):
-            with devnet.client(here) as client, contextlib.suppress(NotFound):
-                client.disconnect(devnet.urls[there])  # NotFound: it had forgotten it already
+
+    def disconnect(node: int, url: str) -> None:
+        with devnet.client(node) as client:
+            client.disconnect(url)
+
+    forget_across(cut, devnet.urls, disconnect)
     devnet.cut.extend(cut)
     return cut
 
 
 def heal(devnet: Devnet) -> list[Link]:
-    """Dial every cut link again (the later node dials the earlier, as at the start)."""
+    """Dial every cut link again."""
     healed = list(devnet.cut)
-    for a, b in healed:
-        with devnet.client(b) as client:
-            client.connect(devnet.urls[a])
+
+    def connect(node: int, url: str) -> None:
+        with devnet.client(node) as client:
+            client.connect(url)
+
+    redial(healed, devnet.urls, connect)
     devnet.cut.clear()
     return healed
 
@@ -117,8 +144,7 @@ def status(devnet: Devnet) -> list[dict[str, Any]]:
     rows = []
     for node, url in enumerate(devnet.urls):
         row: dict[str, Any] = {"node": node, "url": url}
-        if devnet.names:
-            row |= {"name": devnet.names[node], "share": devnet.shares[node]}
+        row |= {"name": devnet.names[node], "share": devnet.shares[node]}
         try:
             with Client(url) as client:
                 now = client.status()

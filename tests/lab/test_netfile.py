@@ -28,7 +28,6 @@ def test_the_example_file() -> None:
         next(link for link in plan.links if (link.a, link.b) == (0, 1)).condition.latency_ms == 10
     )
     assert plan.demo_per_minute == (8.0, 4.0)
-    assert plan.every(0, spacing=60) == pytest.approx(5 / 0.30)
 
 
 def test_nodes_without_a_share_split_what_is_left(tmp_path: Path) -> None:
@@ -40,8 +39,8 @@ def test_nodes_without_a_share_split_what_is_left(tmp_path: Path) -> None:
 
 
 def test_without_shares_the_nodes_race() -> None:
-    plan = from_topology("line", 3, mine=True)
-    assert plan.mode == RACE and plan.every(0, 5) is None
+    plan = from_topology("line", 3)
+    assert plan.mode == RACE and all(n.mining and n.share is None for n in plan.nodes)
     assert [(link.a, link.b) for link in plan.links] == [(0, 1), (1, 2)]
 
 

@@ -37,7 +37,7 @@ class DevnetLink(BaseModel):
 class DevnetInfo(BaseModel):
     mode: str = Field(description='how the nodes mine: "exponential" or "proof-of-work race"')
     source: str = Field(description="the topology or network file it was started from")
-    me: int | None = Field(description="which node answered")
+    me: int = Field(description="which node answered")
     nodes: list[DevnetNode]
     links: list[DevnetLink]
 
@@ -63,7 +63,7 @@ def router(node: Node) -> APIRouter:
     public = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
     admin = APIRouter(dependencies=[Depends(check_token(node))], responses=ADMIN_ERROR_RESPONSES)
 
-    me = node.network.public_url
+    me = node.network.public_url or ""  # a node peers cannot reach is in no devnet
 
     def found() -> tuple[Devnet, Path] | None:
         where = Devnet.find(node.dir.parent)
@@ -78,35 +78,27 @@ def router(node: Node) -> APIRouter:
             raise NotFound("this node is not part of a running devnet")
         return here
 
-    def devnet() -> Devnet:
-        return state()[0]
-
     @public.get("/devnet", summary="The devnet this node belongs to (null if none)")
     def get_devnet() -> DevnetInfo | None:
         if (here := found()) is None:
             return None
         net = here[0]
-        names = net.names or [f"node{i}" for i in range(len(net.urls))]
-        shares = net.shares or [None] * len(net.urls)
-        latency = net.latency_ms or [0.0] * len(net.links)
-        loss = net.loss or [0.0] * len(net.links)
         return DevnetInfo(
             mode=net.mode,
             source=net.source,
-            me=net.urls.index(me) if me in net.urls else None,
+            me=net.urls.index(me),
             nodes=[
-                DevnetNode(node=i, name=names[i], url=url, share=shares[i])
+                DevnetNode(node=i, name=net.names[i], url=url, share=net.shares[i])
                 for i, url in enumerate(net.urls)
             ],
             links=[
-                DevnetLink(between=pair, latency_ms=ms, loss=rate, cut=pair in net.cut)
-                for pair, ms, rate in zip(net.links, latency, loss, strict=True)
+                DevnetLink(**row, cut=tuple(row["between"]) in net.cut) for row in net.link_rows()
             ],
         )
 
     @public.get("/devnet/views", summary="Every node's tip, last blocks and chain tips")
     def get_views() -> list[NodeView]:
-        return [_view(i, url) for i, url in enumerate(devnet().urls)]
+        return [_view(i, url) for i, url in enumerate(state()[0].urls)]
 
     @admin.post("/devnet/split", summary="Cut every link between the groups")
     def post_split(body: SplitBody) -> LinksChanged:

@@ -23,20 +23,20 @@ from .intake import TxIntake
 from .web import WEB
 
 _HASH = re.compile(r"[0-9a-fA-F]{64}")  # _results.py documents both patterns
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2})*")
 # each reject code's rule, as docs/consensus.md words it (a test keeps the two the same)
 RULES: dict[str, str] = json.loads((WEB / "rules.json").read_text())
 
 
 class BlockCheck(BaseModel):
+    """The verdict of a dry run (POST /api/v1/blocks/check)."""
+
     hash: str
     valid: bool
     height: int | None = Field(default=None, description="the height it would have")
     code: str | None = Field(default=None, description="the first rule it breaks")
     message: str | None = None
     rule: str | None = Field(default=None, description="that rule, as docs/consensus.md says it")
-
-
-_HEX = re.compile(r"(?:[0-9a-fA-F]{2})*")
 
 
 # -- the tx JSON form: the node's own JSON of a transaction (_results.py), posted back --------

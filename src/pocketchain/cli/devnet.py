@@ -33,7 +33,7 @@ import typer
 
 from .._devnet import STATE, Devnet
 from ..consensus.params import get_params
-from ..lab.netfile import LabNode, Plan
+from ..lab.netfile import RACE, LabNode, Plan
 from ..p2p import Condition
 from .demo import Demo
 from .errors import UserError
@@ -136,7 +136,7 @@ def start_node(
 def _mining(plan: Plan) -> str:
     if not any(node.mining for node in plan.nodes):
         return "off"
-    if not any(node.share for node in plan.nodes):
+    if plan.mode == RACE:
         return "a proof-of-work race, one worker a node"
     shares = ", ".join(f"{node.name} {node.share:.0%}" for node in plan.nodes if node.share)
     return f"exponential mode (shares {shares})"
@@ -195,11 +195,11 @@ def run_devnet(plan: Plan, port: int, data_dir: Path, network: str, demo: bool) 
     nodes = len(plan.nodes)
     state = Devnet(
         network,
-        [],
-        [],
-        [(link.a, link.b) for link in plan.links],
+        urls=[],  # filled in as the nodes answer
+        tokens=[],
         names=[node.name for node in plan.nodes],
         shares=[node.share for node in plan.nodes],
+        links=[(link.a, link.b) for link in plan.links],
         latency_ms=[link.condition.latency_ms for link in plan.links],
         loss=[link.condition.loss for link in plan.links],
         mode=plan.mode,

@@ -259,7 +259,7 @@ def devnet(
     if file is not None and (nodes != DEVNET_NODES or topology != DEVNET_TOPOLOGY):
         raise UserError("--file names the nodes and their links: leave out --nodes and --topology")
     try:
-        plan = read_plan(file) if file is not None else from_topology(topology, nodes, not no_mine)
+        plan = read_plan(file) if file is not None else from_topology(topology, nodes)
     except NetworkFileError as exc:
         raise UserError(str(exc)) from None
     except TopologyError as exc:
@@ -317,10 +317,7 @@ def devnet_status(
     net = Devnet.load(data_dir.expanduser())
     rows = status(net)
     if as_json:
-        links = [
-            {"between": list(pair), "latency_ms": ms, "loss": loss}
-            for pair, ms, loss in zip(net.links, net.latency_ms, net.loss, strict=True)
-        ]
+        links = net.link_rows()
         typer.echo(json.dumps({"mode": net.mode, "nodes": rows, "links": links, "cut": net.cut}))
         return
     for row in rows:

@@ -73,16 +73,11 @@ class Plan:
     def mode(self) -> str:
         return EXPONENTIAL if any(n.share for n in self.nodes) else RACE
 
-    def every(self, node: int, spacing: float) -> float | None:
-        """The mean seconds between this node's blocks in the exponential mode, else None."""
-        share = self.nodes[node].share
-        return (self.block_interval or spacing) / share if share else None
 
-
-def from_topology(kind: str, n: int, mine: bool) -> Plan:
-    """n nodes named node0… linked as `kind` says, without delays: a real mining race."""
+def from_topology(kind: str, n: int) -> Plan:
+    """n mining nodes named node0… linked as `kind` says, without delays: a real mining race."""
     pairs = links(kind, n)
-    nodes = tuple(LabNode(f"node{i}", mining=mine) for i in range(n))
+    nodes = tuple(LabNode(f"node{i}") for i in range(n))
     return Plan(nodes, tuple(LabLink(a, b) for a, b in pairs), source=kind)
 
 

@@ -3,17 +3,15 @@
 as a topology says, with the latency and loss of each link applied by the nodes themselves.
 Mining is paced (the exponential mode); split and heal work as `pocketchain devnet split`."""
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 
-from .._devnet import Link, crossing
+from .._devnet import Link, crossing, forget_across, redial
 from .._embedded import Node
 from .._results import BlockEvent, ReorgEvent
-from ..consensus.errors import NotFound
 from .scenario import ScenarioError
 
 HOST = "127.77.0.{}"  # node i listens on 127.77.0.(i+1): a netgroup of its own
@@ -76,8 +74,8 @@ class LabNetwork:
         for watcher in self._watchers:
             watcher.join()
 
-    def url(self, i: int) -> str:
-        return self.nodes[i].url or ""
+    def urls(self) -> list[str]:
+        return [node.url or "" for node in self.nodes]
 
     def _watch(self, i: int) -> None:
         seen, events = self.seen.at[i], self.nodes[i].events()
@@ -110,15 +108,11 @@ class LabNetwork:
 
     def split(self, groups: list[set[int]]) -> list[Link]:
         cut = crossing(self.links, groups)
-        for a, b in cut:
-            for here, there in ((a, b), (b, a)):
-                with contextlib.suppress(NotFound):
-                    self.nodes[here].disconnect(self.url(there))
+        forget_across(cut, self.urls(), lambda node, url: self.nodes[node].disconnect(url))
         return cut
 
     def heal(self, cut: list[Link]) -> None:
-        for a, b in cut:
-            self.nodes[b].connect(self.url(a))
+        redial(cut, self.urls(), lambda node, url: self.nodes[node].connect(url))
 
     # -- waiting ------------------------------------------------------------------------------
 
@@ -130,20 +124,19 @@ class LabNetwork:
         wanted = [sum(i in link for link in self.links) for i in range(len(self.nodes))]
         self.wait_until(lambda: [n.status().peers for n in self.nodes] == wanted, timeout, "links")
 
-    def settle(self, quiet: float) -> list[str]:
+    def settle(self, quiet: float) -> None:
         """Stop mining and bring every node to one tip: when the tips still differ after
         `quiet` seconds (a tie of equal work, which no node breaks on its own), node 0 mines a
-        block on its tip. The blocks it mined so."""
+        block on its tip, at most MAX_TIE_BREAKS times."""
         self.stop_mining()
-        extra: list[str] = []
-        while True:
+        for breaks in range(MAX_TIE_BREAKS + 1):
             try:
                 self.wait_converged(timeout=quiet)
-                return extra
+                return
             except ScenarioError:
-                if len(extra) >= MAX_TIE_BREAKS:
+                if breaks == MAX_TIE_BREAKS:
                     raise
-            extra += self.nodes[0].mine(1)
+            self.nodes[0].mine(1)
 
     def wait_converged(self, timeout: float = 60.0) -> float:
         """Until every node has the same tip; the seconds it took."""

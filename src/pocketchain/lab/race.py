@@ -20,11 +20,10 @@ from ..consensus.tx import TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
 FEE = 1_000  # base units each payment of a purse leaves to the miner
 
 
-def first_to_find(shares: Sequence[float], rng: random.Random) -> tuple[int, float]:
-    """Which miner finds the next block, and after how many block intervals of the network."""
+def first_to_find(shares: Sequence[float], rng: random.Random) -> int:
+    """Which miner finds the next block: each draws its time to the next one, the first wins."""
     times = [rng.expovariate(share) if share > 0 else math.inf for share in shares]
-    winner = min(range(len(times)), key=times.__getitem__)
-    return winner, times[winner]
+    return min(range(len(times)), key=times.__getitem__)
 
 
 def hand_over(source: Node, target: Node, hashes: Iterable[str]) -> None:

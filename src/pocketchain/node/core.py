@@ -101,7 +101,6 @@ class NodeCore:
         self._mine_lock = threading.Lock()
         self._mining: threading.Thread | None = None
         self._mining_stop = threading.Event()
-        self.mining_every: float | None = None  # the exponential mode's mean wait, when paced
         self._closed = False
         self._reload_pending = False  # the disk refused a write: read the chainstate again
         self._next_reload = 0.0
@@ -388,7 +387,6 @@ class NodeCore:
         if enabled:
             self.miner.start()  # before the answer: "mining" means the workers are searching
             self._mining_stop.clear()
-            self.mining_every = every
             self._mining = threading.Thread(
                 target=self._mine_loop, args=(pay_to, every), name="miner", daemon=True
             )

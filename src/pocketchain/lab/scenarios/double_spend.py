@@ -72,8 +72,7 @@ def trial(
             hand_over(merchant, attacker, public)  # back on the honest chain
             trace("gave-up", trial=n, public=len(public), private=len(private))
             return False
-        finder, _ = first_to_find([q, 1 - q], rng)
-        if finder == 0:
+        if first_to_find([q, 1 - q], rng) == 0:
             private += attacker.mine(1, to=who.address)
         else:
             public += merchant.mine(1)

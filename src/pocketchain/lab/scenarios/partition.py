@@ -73,9 +73,9 @@ def run(params: dict[str, Any], rng: random.Random, trace: Trace) -> Outcome:
             look()
             due = int((time.monotonic() - start - WARM_UP) * rate)
             while sent < min(due, payments):
-                node = net.nodes[rng.randrange(count)]
-                txid = node.submit(purse.pay(sent, payee))
-                trace("payment", to_node=net.nodes.index(node), txid=txid)
+                to = rng.randrange(count)
+                txid = net.nodes[to].submit(purse.pay(sent, payee))
+                trace("payment", to_node=to, txid=txid)
                 sent += 1
 
         _run_for(seconds, pay)

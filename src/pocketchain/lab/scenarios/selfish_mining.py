@@ -105,7 +105,7 @@ def run(params: dict[str, Any], rng: random.Random, trace: Trace) -> Outcome:
                 shares = [alpha, 0.0, 0.0]
                 shares[race.tie_with] = on_pool
                 shares[HONEST_A + HONEST_B - race.tie_with] = 1 - alpha - on_pool
-            finder, _ = first_to_find(shares, rng)
+            finder = first_to_find(shares, rng)
             race.pool_finds() if finder == POOL else race.honest_finds(finder)
             if mined % max(blocks // POINTS, 1) == 0:
                 chain = view_a.refresh()

@@ -32,15 +32,11 @@ export async function render(main, _params, ctx) {
     </section>`.markup;
   const view = main.querySelector("#chain-view");
   const everyNode = main.querySelector("#every-node");
-  const drawViews = async () => {
-    const devnet = await api("/devnet");
-    if (devnet === null) return false; // not a devnet node: no such section
+  const drawViews = async (names) => {
     const views = await api("/devnet/views");
-    const names = devnet.nodes.map((n) => `${n.node} ${n.name}`);
     everyNode.hidden = false;
     everyNode.querySelector("#views").innerHTML = html`${viewsGrid(views, names)}
       <h3>Stale blocks</h3>${staleTable(views, names)}`.markup;
-    return true;
   };
   let fit = false; // the whole drawing scaled into the box, or at its size with a scrollbar
   const draw = async () => {
@@ -69,8 +65,13 @@ export async function render(main, _params, ctx) {
   };
   await draw();
   const stop = follow(ctx, ["block", "reorg"], draw, main.querySelector("#chain-error"));
-  const onDevnet = await drawViews().catch(() => false);
-  const timer = onDevnet ? setInterval(() => drawViews().catch(() => {}), VIEWS_EVERY) : null;
+  const devnet = await api("/devnet").catch(() => null); // null: not a devnet node
+  let timer = null;
+  if (devnet !== null) { // its nodes do not change while it runs: only their views do
+    const names = devnet.nodes.map((n) => `${n.node} ${n.name}`);
+    await drawViews(names).catch(() => {});
+    timer = setInterval(() => drawViews(names).catch(() => {}), VIEWS_EVERY);
+  }
   return () => { stop(); clearInterval(timer); };
 }
 

@@ -5,6 +5,7 @@
 
 import { api } from "../api.js";
 import { topologySvg } from "../explorer/devnet.js";
+import { plural } from "../explorer/tables.js";
 import { errorBox, html, when } from "../format.js";
 
 
@@ -86,7 +87,7 @@ function devnetSection(devnet) {
   return html`<section aria-labelledby="devnet-h">
     <h2 id="devnet-h">Devnet</h2>
     <p>${devnet.nodes.length} nodes from <code>${devnet.source}</code>, mining ${mode}.
-      ${cut ? html`<span class="badge bad" id="split-state">split: ${cut} link${cut === 1 ? "" : "s"} cut</span>`
+      ${cut ? html`<span class="badge bad" id="split-state">split: ${plural(cut, "link")} cut</span>`
         : html`<span class="badge ok" id="split-state">whole</span>`}</p>
     <div class="topology-wrap">${topologySvg(devnet)}</div>
     <form id="split" class="pager">
