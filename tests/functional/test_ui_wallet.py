@@ -22,7 +22,11 @@ from pocketchain.consensus.keys import verify as verify_signature
 from pocketchain.consensus.params import DEVNET, MAIN, REGTEST
 from pocketchain.consensus.tx import COIN, TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
 from pocketchain.wallet.build import InsufficientFundsError, Spendable, plan_payment
+from pocketchain.wallet.wallet import CHANGE, RECEIVE, Wallet
 from unit.test_bech32 import INVALID_BECH32, INVALID_BECH32M, VALID_BECH32, VALID_BECH32M
+from wallet.test_hd import VECTORS as BIP32_VECTORS
+from wallet.test_hd import decode_xprv
+from wallet.test_mnemonic import VECTORS as BIP39_VECTORS
 
 PASSPHRASE = "a long browser passphrase"
 SECRETS = [sha256(b"ui wallet key %d" % n).digest() for n in range(3)]
@@ -35,7 +39,7 @@ def evaluate(page: Page, body: str, arg: Any = None) -> Any:
     return page.evaluate(
         """async (arg) => {
           const m = {};
-          for (const name of ["bech32", "bytes", "keys", "tx", "build", "verify"]) {
+          for (const name of ["bech32", "bytes", "keys", "tx", "build", "verify", "hd"]) {
             m[name] = await import(`/web/wallet/${name}.js`);
           }
           BODY
@@ -152,7 +156,7 @@ def check_transactions(page: Page) -> None:
         }
         const same = tx(m.keys.publicKey(secret), arg.signatures);
         const regtest = m.tx.magicOf({ magic: arg.magics.regtest });
-        const mine = await m.tx.signTx(tx(new Uint8Array()), secret, regtest);
+        const mine = await m.tx.signTx(tx(new Uint8Array()), [secret, secret], regtest);
         const refused = (hex) => { try { m.tx.parseTx(m.bytes.fromHex(hex)); return false; }
           catch (e) { return true; } };
         return {
@@ -409,3 +413,95 @@ def test_ui_wallet_creates_gets_coins_sends_and_locks(nodes, open_page, tmp_path
     page.get_by_role("button", name="Lock").click()
     page.get_by_role("button", name="Unlock").wait_for()
     assert page.locator("#my-address").count() == 0
+
+
+def check_recovery_phrases(page: Page) -> None:
+    """hd.js against the published BIP-39 and BIP-32 vectors and against wallet/wallet.py."""
+    got = evaluate(
+        page,
+        """const seeds = [];
+        for (const [, phrase] of arg.bip39) {
+          const typed = phrase.toUpperCase().replaceAll(" ", "  ");  // as a person may paste it
+          seeds.push(m.bytes.toHex(await m.hd.phraseToSeed(await m.hd.checkPhrase(typed), "TREZOR")));
+        }
+        const keys = [];
+        for (const [seed, path] of arg.bip32) {
+          const key = await m.hd.derivePath(m.bytes.fromHex(seed), path);
+          keys.push([m.bytes.toHex(key.secret), m.bytes.toHex(key.chainCode)]);
+        }
+        const refusals = [];
+        for (const phrase of arg.bad) {
+          try { await m.hd.checkPhrase(phrase); refusals.push(null); }
+          catch (e) { refusals.push(e.message); }
+        }
+        return { seeds, keys, refusals };""",
+        {
+            "bip39": BIP39_VECTORS,
+            "bip32": [(seed, path) for seed, path, _ in BIP32_VECTORS],
+            "bad": [
+                " ".join(["abandon"] * 12),  # the checksum of all zeros ends in "about"
+                "abandon " * 10 + "abandon xyzzy",
+                "abandon " * 10 + "about",
+            ],
+        },
+    )
+    assert got["seeds"] == [seed for _, _, seed in BIP39_VECTORS]
+    expected = [decode_xprv(xprv) for _, _, xprv in BIP32_VECTORS]
+    assert got["keys"] == [[k.secret.hex(), k.chain_code.hex()] for k in expected]
+    assert got["refusals"] == [
+        "The recovery phrase's checksum does not match: check the words and their order.",
+        'Word 12 of the recovery phrase, "xyzzy", is not a BIP-39 word.',
+        "A recovery phrase has 12, 15, 18, 21 or 24 words, not 11.",
+    ]
+
+
+def test_ui_wallet_restores_the_words_of_the_cli(nodes, open_page, tmp_path) -> None:
+    """The CLI's 12 words in the browser: the same keys, addresses and balance, and a payment
+    and a post signed with several of its keys that the CLI then counts as its own."""
+    node = nodes()
+    cli = CliWallet(tmp_path / "cli.json", node)
+    cli_address, words = cli.create()
+    node.mine(2, cli_address)
+    node.mine(100)  # both coinbases mature
+    cli.ok("wallet", "send", address_of(SECRETS[2]), "10")  # a change address gets the rest
+    node.mine(1)
+    ours = Wallet(REGTEST, words)
+    change = ours.address(CHANGE, 0)
+    assert node.api("GET", f"/addresses/{change}")["balance"] > 0
+
+    page = open_page(node, "/#/wallet")
+    check_recovery_phrases(page)
+    page.get_by_label("recovery phrase (12 to 24 words)").fill(words)
+    page.locator("#import-pass").fill(PASSPHRASE)
+    page.locator("#import-confirm").fill(PASSPHRASE)
+    page.get_by_role("button", name="Import wallet").click()
+    assert page.locator("#my-address").inner_text() == cli_address == ours.address(RECEIVE, 0)
+    confirmed = cli.balance()["confirmed"]
+    wait_until(lambda: units(page, "#balance-confirmed") == confirmed, what="the CLI's balance")
+    listed = page.locator("#wallet-addresses li")
+    listed.filter(has_text=change).get_by_text("change").wait_for()
+    assert listed.count() == 2
+
+    # a payment needing both coins: each input signed with its own key
+    txid, fee = review_and_send(page, address_of(SECRETS[2]), "60", [])
+    assert node.api("GET", f"/txs/{txid}")["status"] == "mempool"
+    node.mine(1)
+    wait_until(lambda: cli.balance()["confirmed"] == confirmed - 60 * COIN - fee, what="the CLI")
+    wait_until(
+        lambda: units(page, "#balance-confirmed") == cli.balance()["confirmed"],
+        what="the browser to agree with the CLI",
+    )
+    # the identity has no coin left: a post first moves one to it, so the CLI's address writes it
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name="Posts").click()
+    page.get_by_label("Your post").fill("words from the browser")
+    page.get_by_role("button", name="Sign and post").click()
+    post_txid = page.get_by_role("status").get_by_role("link").get_attribute("href").split("/")[-1]
+    node.mine(1)
+    authors = {p["txid"]: p["author"] for p in node.api("GET", "/posts")["posts"]}
+    assert authors[post_txid] == cli_address
+    assert cli.balance()["unconfirmed"] == 0
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name="Wallet").click()
+    wait_until(
+        lambda: units(page, "#balance-confirmed") == cli.balance()["confirmed"],
+        what="the browser and the CLI to agree after the post",
+    )

@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from mnemonic import Mnemonic
 
 from ..consensus.errors import ApiError
 from ..node.keyfiles import TOKEN_FILE
@@ -28,6 +29,11 @@ def install(app: FastAPI, node: Node) -> None:
     def index() -> FileResponse:
         # no-cache: a new version of the UI is picked up on the next load
         return FileResponse(WEB / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/ui/bip39-english", include_in_schema=False)
+    def bip39_words() -> JSONResponse:
+        # the browser wallet reads recovery phrases with the same list as `pocketchain wallet`
+        return JSONResponse(Mnemonic("english").wordlist, headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/ui/admin-token", include_in_schema=False)
     def admin_token(request: Request) -> JSONResponse:

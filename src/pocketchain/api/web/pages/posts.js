@@ -7,7 +7,7 @@ import { paged } from "../explorer/pager.js";
 import { coins, errorBox, html, link, when } from "../format.js";
 import { utf8 } from "../wallet/bytes.js";
 import { session } from "../wallet/keystore.js";
-import { prepare, signAndSend } from "../wallet/spend.js";
+import { sendPost } from "../wallet/spend.js";
 import { magicOf } from "../wallet/tx.js";
 import { whyUnverified } from "../wallet/verify.js";
 
@@ -148,11 +148,10 @@ function composing(form, ctx) {
     button.disabled = true;
     out.innerHTML = html`<p class="muted">Signing…</p>`.markup;
     try {
-      const plan = await prepare(key, [], utf8(text.value));
-      const txid = await signAndSend(key, plan, ctx.status);
+      const { txid, fee: paid } = await sendPost(key, utf8(text.value), ctx.status);
       text.value = "";
       count();
-      const fee = coins(plan.fee, ctx.ticker);
+      const fee = coins(paid, ctx.ticker);
       out.innerHTML = html`<p role="status">Posted ${link("tx", txid)} (fee ${fee}).</p>`.markup;
     } catch (error) {
       out.innerHTML = errorBox(error).markup;

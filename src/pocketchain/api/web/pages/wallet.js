@@ -8,7 +8,7 @@ import { coins, errorBox, html, link, parseCoins, Raw, when } from "../format.js
 import { qrcode } from "../vendor/qrcode-generator/qrcode.mjs";
 import { decodeAddress } from "../wallet/keys.js";
 import * as keystore from "../wallet/keystore.js";
-import { prepare, signAndSend, spendableCoins } from "../wallet/spend.js";
+import { prepare, scan, signAndSend, spendableCoins } from "../wallet/spend.js";
 
 const MIN_PASSPHRASE = 8;
 const HISTORY = 20;
@@ -41,7 +41,8 @@ function setupView(main, network, hrp, show) {
     <h1>Wallet</h1>
     <p>This wallet lives in this browser. Its key is made here, kept in this browser's storage
       encrypted with your passphrase, and never sent to the node: the node only ever sees
-      transactions signed here. One key, one address, on ${network}.</p>
+      transactions signed here. A new wallet is one key and one address on ${network}; the
+      recovery phrase of a <code>pocketchain wallet</code> imports with all its addresses.</p>
     <div class="wallet-forms">
       <form id="create-form" class="wallet-form" aria-labelledby="create-h">
         <h2 id="create-h">Create a new wallet</h2>
@@ -49,9 +50,9 @@ function setupView(main, network, hrp, show) {
         <button type="submit">Create wallet</button>
       </form>
       <form id="import-form" class="wallet-form" aria-labelledby="import-h">
-        <h2 id="import-h">Import a secret key</h2>
-        <label for="import-secret">Secret key (64 hex digits)</label>
-        <input id="import-secret" type="password" autocomplete="off" spellcheck="false" required>
+        <h2 id="import-h">Import a key or a recovery phrase</h2>
+        <label for="import-secret">Secret key (64 hex digits) or recovery phrase (12 to 24 words)</label>
+        <textarea id="import-secret" rows="3" autocomplete="off" spellcheck="false" required></textarea>
         ${passphraseFields("import")}
         <button type="submit">Import wallet</button>
       </form>
@@ -66,7 +67,7 @@ function setupView(main, network, hrp, show) {
       e.preventDefault();
       const passphrase = checkedPassphrase(form, prefix);
       if (passphrase === null) return;
-      busy(form, message, "Encrypting the key…", async () => {
+      busy(form, message, prefix === "import" ? "Reading and encrypting…" : "Encrypting the key…", async () => {
         await action(passphrase);
         show();
       });
@@ -170,15 +171,16 @@ function unlockedView(main, key, ctx, show) {
       <h2 id="history-h">History</h2>
       <div id="history"></div>
       <p>${link("address", key.address, "Everything this address did, in the explorer")}</p>
+      <div id="addresses"></div>
     </section>
     <section aria-labelledby="backup-h">
       <h2 id="backup-h">Back up</h2>
-      <p class="muted">The secret key is this wallet: anyone who has it can spend its coins. Keep a copy
-        somewhere safe; it imports into this page in any browser.</p>
+      <p class="muted">The ${secretName(key)} is this wallet: anyone who has it can spend its coins. Keep a
+        copy somewhere safe; it imports into this page in any browser.</p>
       <form id="reveal-form" class="wallet-form">
         <label for="reveal-pass">Passphrase</label>
         <input id="reveal-pass" type="password" autocomplete="current-password" required>
-        <button type="submit" class="secondary">Show secret key</button>
+        <button type="submit" class="secondary">Show ${secretName(key)}</button>
       </form>
       <div id="reveal-out"></div>
     </section>`.markup;
@@ -201,7 +203,7 @@ function unlockedView(main, key, ctx, show) {
   sendForm(main, key, ctx);
   revealForm(main, network);
   // the balance and history follow the chain: a payment here shows once the node announces it
-  const refresh = () => Promise.all([drawBalance(main, key, ctx.ticker), drawHistory(main, key, ctx.ticker)]);
+  const refresh = () => drawWallet(main, key, ctx.ticker);
   const failed = main.querySelector("#balance-error");
   refresh().catch((error) => { failed.innerHTML = errorBox(error).markup; });
   return follow(ctx, ["block", "tx", "reorg"], refresh, failed);
@@ -224,41 +226,71 @@ function qrSvg(address) {
   return new Raw(qr.createSvgTag({ cellSize: 4, margin: 8, scalable: true, title: `QR code of ${address}` }));
 }
 
-async function drawBalance(main, key, ticker) {
-  const [summary, now] = await Promise.all([
-    api(`/addresses/${key.address}`),
-    spendableCoins(key.address).then((list) => list.reduce((sum, coin) => sum + coin.amount, 0n)),
+const secretName = (key) => (key.kind === "words" ? "recovery phrase" : "secret key");
+
+// The balance and history of every address the wallet used (one, for a one-key wallet).
+async function drawWallet(main, key, ticker) {
+  const { used } = await scan(key);
+  const sum = (values) => values.reduce((total, value) => total + BigInt(value), 0n);
+  const [now, rows] = await Promise.all([
+    Promise.all(used.map(({ key: k }) => spendableCoins(k.address))).then((lists) => sum(lists.flat().map((c) => c.amount))),
+    Promise.all(used.map(({ key: k }) => api(`/addresses/${k.address}/txs?limit=${HISTORY}`))),
   ]);
+  drawBalance(main, sum(used.map((u) => u.summary.balance)), sum(used.map((u) => u.summary.pending)), now, ticker);
+  drawHistory(main, merged(rows.flat()), ticker);
+  drawAddresses(main, key, used, ticker);
+}
+
+function drawBalance(main, confirmed, pending, now, ticker) {
   const box = main.querySelector("#balance");
   if (!box) return;
   const card = (label, id, units) => html`<div class="card"><div class="label">${label}</div>
     <div class="value" id="${id}" data-units="${units}">${coins(units, ticker)}</div></div>`;
-  box.innerHTML = html`${card("Confirmed", "balance-confirmed", summary.balance)}
-    ${card("Pending", "balance-pending", summary.pending)}
+  box.innerHTML = html`${card("Confirmed", "balance-confirmed", confirmed)}
+    ${card("Pending", "balance-pending", pending)}
     ${card("Spendable now", "balance-spendable", now)}`.markup;
 }
 
-async function drawHistory(main, key, ticker) {
-  const rows = await api(`/addresses/${key.address}/txs?limit=${HISTORY}`);
+// One row per transaction, whichever of the wallet's addresses it touched, the newest first.
+function merged(rows) {
+  const byTxid = new Map();
+  for (const row of rows) {
+    const net = BigInt(row.received) - BigInt(row.sent);
+    const seen = byTxid.get(row.txid);
+    byTxid.set(row.txid, seen ? { ...seen, net: seen.net + net } : { ...row, net });
+  }
+  const order = (row) => (row.height === null ? Infinity : row.height);
+  return [...byTxid.values()].sort((a, b) => order(b) - order(a) || b.time - a.time).slice(0, HISTORY);
+}
+
+function drawHistory(main, rows, ticker) {
   const box = main.querySelector("#history");
   if (!box) return;
   if (!rows.length) {
     box.innerHTML = html`<p class="muted">Nothing yet: receive some coins first.</p>`.markup;
     return;
   }
-  const lines = rows.map((row) => {
-    const net = BigInt(row.received) - BigInt(row.sent);
-    return html`<tr>
+  const lines = rows.map((row) => html`<tr>
       <td>${when(row.time)}</td>
       <td class="hash">${link("tx", row.txid)}</td>
-      <td class="num ${net < 0n ? "out" : "in"}">${net > 0n ? "+" : ""}${coins(net, ticker)}</td>
+      <td class="num ${row.net < 0n ? "out" : "in"}">${row.net > 0n ? "+" : ""}${coins(row.net, ticker)}</td>
       <td>${row.height === null ? html`<span class="badge pending">pending</span>`
         : html`<span class="badge ok">${row.confirmations} conf.</span>`}</td>
-    </tr>`;
-  });
+    </tr>`);
   box.innerHTML = html`<div class="table-wrap"><table>
     <thead><tr><th>When</th><th>Transaction</th><th class="num">Amount</th><th>Status</th></tr></thead>
     <tbody>${lines}</tbody></table></div>`.markup;
+}
+
+// A phrase's used addresses, as `pocketchain wallet address --all` lists them.
+function drawAddresses(main, key, used, ticker) {
+  const box = main.querySelector("#addresses");
+  if (!box || key.kind !== "words") return;
+  const rows = used.map(({ key: k, summary }) => html`<li><span class="hash">${link("address", k.address, k.address)}</span>
+    ${k.chain === 1 ? html`<span class="badge">change</span>` : ""}
+    <span class="muted">${coins(summary.balance, ticker)}</span></li>`);
+  box.innerHTML = html`<p>The addresses of this recovery phrase that the chain knows:</p>
+    <ul id="wallet-addresses">${rows}</ul>`.markup;
 }
 
 // The send form: check the address and amount here, show the exact fee, and only then sign.
@@ -327,7 +359,8 @@ function revealForm(main, network) {
     busy(form, out, "Decrypting…", async () => {
       const secret = await keystore.revealSecret(network, main.querySelector("#reveal-pass").value);
       form.reset();
-      out.innerHTML = html`<p>Secret key: <code id="secret-key">${secret}</code>
+      const name = secret.kind === "words" ? "Recovery phrase" : "Secret key";
+      out.innerHTML = html`<p>${name}: <code id="secret-key">${secret.text}</code>
         <button id="hide-secret" type="button" class="secondary">Hide</button></p>`.markup;
       out.querySelector("#hide-secret").addEventListener("click", () => { out.innerHTML = ""; });
     });

@@ -60,14 +60,14 @@ export const sighash = (tx, magic) => sha256d(concat([magic, body(tx, false)]));
 // The txid in display order (byte-reversed hex).
 export const txid = async (tx) => toDisplay(await sha256d(serialize(tx)));
 
-// The transaction with every input's public key and signature made from one secret.
-export async function signTx(tx, secret, magic) {
-  const pubkey = publicKey(secret);
-  const inputs = tx.inputs.map((input) => ({ ...input, pubkey, signature: new Uint8Array() }));
-  const unsigned = { ...tx, inputs };
-  const digest = await sighash(unsigned, magic);
+// The transaction signed: input n with secrets[n]. Every public key goes in first, since the one
+// digest every input signs covers them all.
+export async function signTx(tx, secrets, magic) {
+  if (secrets.length !== tx.inputs.length) throw new Error("one secret per input");
+  const inputs = tx.inputs.map((input, n) => ({ ...input, pubkey: publicKey(secrets[n]), signature: new Uint8Array() }));
+  const digest = await sighash({ ...tx, inputs }, magic);
   const signed = [];
-  for (const input of inputs) signed.push({ ...input, signature: await sign(secret, digest) });
+  for (const [n, input] of inputs.entries()) signed.push({ ...input, signature: await sign(secrets[n], digest) });
   return { ...tx, inputs: signed };
 }
 
