@@ -256,6 +256,8 @@ def test_ui_an_unknown_block_or_tx_is_named_and_the_search_offered(nodes, open_p
     expect(page.locator("#unknown")).to_have_text(f"No block with hash {unknown} on this node.")
     page.goto("/#/block/99")
     expect(page.locator("#unknown")).to_have_text("No block at height 99 on this node.")
+    page.goto("/#/tamper/99")  # the Tamper page names a missing block the same way
+    expect(page.locator("#unknown")).to_have_text("No block at height 99 on this node.")
     page.goto(f"/#/tx/{unknown}")
     no_tx = f"No transaction with txid {unknown} on this node."
     expect(page.locator("#unknown")).to_have_text(no_tx)

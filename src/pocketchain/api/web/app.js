@@ -15,6 +15,7 @@ const ROUTES = [
   [/^\/wallet$/, "wallet"],
   [/^\/posts$/, "posts"],
   [/^\/network$/, "network"],
+  [/^\/tamper(?:\/([0-9a-f]{64}|[0-9]+))?$/, "tamper"],
   [/^\/search\/(.+)$/, "search"],
 ];
 
@@ -81,6 +82,7 @@ async function route() {
 // A page whose block, transaction or address the node does not know: say so, offer the search.
 const UNKNOWN = {
   block: (id) => (/^[0-9]+$/.test(id) ? `No block at height ${id}` : `No block with hash ${id}`),
+  tamper: (id) => (/^[0-9]+$/.test(id) ? `No block at height ${id}` : `No block with hash ${id}`),
   tx: (id) => `No transaction with txid ${id}`,
   address: (id) => `Nothing known of the address ${id}`,
 };

@@ -16,7 +16,8 @@ export async function render(main, [id], ctx) {
     <h1>Block ${block.height}</h1>
     <p class="hash">${block.hash}</p>
     <p>${active ? html`<span class="badge ok">${plural(block.confirmations, "confirmation")}</span>`
-      : html`<span class="badge pending">not on the active chain</span>`}</p>
+      : html`<span class="badge pending">not on the active chain</span>`}
+      ${link("tamper", block.hash, "Tamper with a copy of this block")}</p>
     <dl class="fields">
       <dt>Height</dt><dd>${block.height}</dd>
       <dt>Time</dt><dd>${when(block.time)} (${block.time})</dd>

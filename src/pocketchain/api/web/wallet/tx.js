@@ -25,7 +25,7 @@ function i64(n) {
 }
 
 // CompactSize: 1, 3, 5 or 9 bytes.
-function varint(n) {
+export function varint(n) {
   if (n < 0xfd) return Uint8Array.of(n);
   const [marker, size] = n <= 0xffff ? [0xfd, 2] : n <= 0xffffffff ? [0xfe, 4] : [0xff, 8];
   const out = new Uint8Array(9);
@@ -72,7 +72,7 @@ export async function signTx(tx, secrets, magic) {
 }
 
 // Reads bytes front to back; every read checks that enough bytes remain (serialize.py's Reader).
-class Reader {
+export class Reader {
   constructor(bytes) {
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -80,7 +80,7 @@ class Reader {
   }
 
   take(n) {
-    if (this.at + n > this.bytes.length) throw new Error("unexpected end of transaction");
+    if (this.at + n > this.bytes.length) throw new Error("unexpected end of the bytes");
     this.at += n;
     return this.bytes.slice(this.at - n, this.at);
   }
@@ -111,7 +111,7 @@ class Reader {
   // A list length, refused when the remaining bytes cannot hold that many items.
   count(minItemSize) {
     const n = this.varint();
-    if (n * minItemSize > this.bytes.length - this.at) throw new Error("list longer than the transaction");
+    if (n * minItemSize > this.bytes.length - this.at) throw new Error("a list longer than the bytes left");
     return n;
   }
 
@@ -126,6 +126,13 @@ const OUTPUT_SIZE = 8 + KEY_HASH_SIZE;
 // Exactly one transaction from its bytes; throws on anything short, long or malformed.
 export function parseTx(bytes) {
   const r = new Reader(bytes);
+  const tx = readTx(r);
+  if (r.at !== bytes.length) throw new Error("trailing bytes after the transaction");
+  return tx;
+}
+
+// The next transaction of a reader.
+export function readTx(r) {
   const version = r.u32();
   const inputs = Array.from({ length: r.count(MIN_INPUT_SIZE) }, () => ({
     txid: r.take(32), vout: r.u32(), pubkey: r.varbytes(), signature: r.varbytes(),
@@ -133,7 +140,5 @@ export function parseTx(bytes) {
   const outputs = Array.from({ length: r.count(OUTPUT_SIZE) }, () => ({
     amount: r.i64(), keyHash: r.take(KEY_HASH_SIZE),
   }));
-  const tx = { version, inputs, outputs, data: r.varbytes() };
-  if (r.at !== bytes.length) throw new Error("trailing bytes after the transaction");
-  return tx;
+  return { version, inputs, outputs, data: r.varbytes() };
 }
