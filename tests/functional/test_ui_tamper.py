@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 from browser import DESKTOP, screenshot
-from builders import kh, secret
 from playwright.sync_api import Page, expect
 
+from builders import kh, secret
 from pocketchain.consensus.hashes import from_display, to_display
 from pocketchain.consensus.keys import encode_address
 from pocketchain.consensus.params import DEVNET

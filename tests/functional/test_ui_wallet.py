@@ -422,7 +422,8 @@ def check_recovery_phrases(page: Page) -> None:
         """const seeds = [];
         for (const [, phrase] of arg.bip39) {
           const typed = phrase.toUpperCase().replaceAll(" ", "  ");  // as a person may paste it
-          seeds.push(m.bytes.toHex(await m.hd.phraseToSeed(await m.hd.checkPhrase(typed), "TREZOR")));
+          const seed = await m.hd.phraseToSeed(await m.hd.checkPhrase(typed), "TREZOR");
+          seeds.push(m.bytes.toHex(seed));
         }
         const keys = [];
         for (const [seed, path] of arg.bip32) {

@@ -33,7 +33,8 @@ def install(app: FastAPI, node: Node) -> None:
     @app.get("/ui/bip39-english", include_in_schema=False)
     def bip39_words() -> JSONResponse:
         # the browser wallet reads recovery phrases with the same list as `pocketchain wallet`
-        return JSONResponse(Mnemonic("english").wordlist, headers={"Cache-Control": "max-age=86400"})
+        words = Mnemonic("english").wordlist
+        return JSONResponse(words, headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/ui/admin-token", include_in_schema=False)
     def admin_token(request: Request) -> JSONResponse:
