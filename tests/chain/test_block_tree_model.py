@@ -4,11 +4,11 @@ Random trees of blocks (valid ones spending coins of their branch, blocks with a
 height and their descendants, double spends, siblings of equal work) are delivered in random
 orders: block by block, asked for or not, and through headers first, with restarts between. A
 small model that follows the rules as CONTRACT and Core state them (a block joins the tree when
-its parent is known; nobody's block joins only with the tip's work; a failed block takes its
-descendants with it; a restart forgets the blocks waiting in memory; ties go to the block whose
-data, and its ancestors', came first) says which blocks the node holds. After every step the
-node's tip is the model's best valid block, the stored UTXO set equals one recomputed from genesis
-along that branch, and nothing but a RejectError ever escapes.
+its parent is known; nobody's block joins only with the tip's work, else only its header does; a
+failed block takes its descendants with it; a restart forgets the blocks waiting in memory; ties
+go to the block whose data, and its ancestors', came first) says which blocks the node holds.
+After every step the node's tip is the model's best valid block, the stored UTXO set equals one
+recomputed from genesis along that branch, and nothing but a RejectError ever escapes.
 """
 
 import contextlib
@@ -209,6 +209,8 @@ class BlockTree(RuleBasedStateMachine):
         heavy = base.work + WORK * len(branch) >= self.best().work
         if not base.in_tree or not (requested or heavy):
             event("orphan" if not base.in_tree else "held")
+            if base.in_tree:  # a held branch's headers join the tree (Core: AcceptBlockHeader)
+                self._model_headers(branch)
             self.waiting.append(node)
             return
         for waited in branch[:-1]:

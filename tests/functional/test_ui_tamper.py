@@ -10,7 +10,7 @@ from browser import DESKTOP, screenshot
 from playwright.sync_api import Page, expect
 
 from builders import kh, secret
-from pocketchain.consensus.hashes import from_display, to_display
+from pocketchain.consensus.hashes import from_display
 from pocketchain.consensus.keys import encode_address
 from pocketchain.consensus.params import DEVNET
 from pocketchain.consensus.tx import COIN, TX_VERSION, OutPoint, Tx, TxIn, TxOut, sign_tx
@@ -123,4 +123,14 @@ def test_ui_tamper_submits_a_valid_block_that_loses_to_the_longer_chain(nodes, o
     expect(page.get_by_role("status")).to_contain_text("less work than the active chain")
     assert node.status()["tip"] == later[-1]  # the node keeps its heavier chain
     edited = page.locator("#tamper-hash").inner_text()
-    assert edited != posted and to_display(from_display(edited)) == edited
+    tips = {t["hash"]: t["status"] for t in node.api("GET", "/tips")}
+    assert tips == {later[-1]: "active", edited: "headers-only"}
+    page.get_by_role("status").get_by_role("link", name="Chain page").click()
+    tree = page.locator("svg.tree")
+    expect(tree).to_contain_text("headers-only")
+    expect(tree).to_have_attribute(
+        "aria-label",
+        f"active chain to height {node.status()['height']}; 1 side branch: headers-only,"
+        " 1 block forking after height 21",
+    )
+    screenshot(page, "tamper-submitted")

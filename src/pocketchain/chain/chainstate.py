@@ -187,6 +187,7 @@ class Chainstate:
             self.waiting.add(block)
             return ImportResult("orphan", [], [])
         if not requested and self._too_light(parent, branch):
+            self._keep_headers(branch, now)
             self.waiting.add(block)
             return ImportResult("held", [], [])
         for waited in branch[:-1]:
@@ -208,6 +209,17 @@ class Chainstate:
         minimum chain work (Core: AcceptBlock's fHasMoreOrSameWork and nMinimumChainWork)."""
         work = parent.chainwork + sum(block_work(b.header.bits) for b in branch)
         return work < max(self.tip.chainwork, self.params.minimum_chain_work)
+
+    def _keep_headers(self, branch: list[Block], now: int) -> None:
+        """The headers of a branch too light to store, in the tree without their blocks, so the
+        competing branch shows as `headers-only` (Core: AcceptBlock accepts the header before it
+        drops a block with too little work). A header that breaks a rule rejects the block; one
+        below the anti-DoS work is only not kept."""
+        try:
+            self.process_headers([b.header for b in branch], now)
+        except RejectError as error:
+            if error.code != "too-little-chainwork":
+                raise
 
     def _accept_waiting_descendants(self, block_hash: bytes, now: int) -> None:
         """Blocks that waited for `block_hash`, accepted parents first. One that breaks a rule is

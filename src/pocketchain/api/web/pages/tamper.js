@@ -112,7 +112,7 @@ function layout(original, edited, ctx) {
       <h2 id="submit-h">Submit</h2>
       <p class="muted">Hand this block to the node as if it came from a peer. Even valid, it only
         starts a side branch: the node keeps the chain with the most work, and the original has
-        blocks on top of it. See the outcome on the ${link("chain", "", "Chain page")}.</p>
+        blocks on top of it. See the outcome on the <a href="#/chain">Chain page</a>.</p>
       <p><button id="submit-block" type="button" class="secondary">Submit this block to the node</button></p>
       <div id="submit-result" aria-live="polite"></div>
     </section>`;
@@ -155,6 +155,7 @@ class TamperPage {
   constructor(main, ctx, original, edited, parent, after) {
     Object.assign(this, { main, ctx, original, edited, parent, after });
     this.magic = magicOf(ctx.status);
+    this.updates = 0;
     this.checks = 0; // the dry run answered last is the latest one asked
     this.timer = null;
     this.worker = null;
@@ -226,17 +227,20 @@ class TamperPage {
   // Everything the copy's bytes imply, drawn again; then the dry run, once typing pauses.
   async update() {
     const { edited, original } = this;
+    const mine = ++this.updates; // a slower, older update must not draw over a newer one
     const txids = await Promise.all(edited.txs.map(txidBytes));
     const levels = await merkleLevels(txids);
-    this.hash = await headerHash(edited.header);
+    const hash = await headerHash(edited.header);
+    const signatures = await Promise.all(edited.txs.map((tx, n) => (n ? this.signatures(tx) : null)));
+    if (mine !== this.updates) return;
+    this.hash = hash;
     for (const [n, tx] of edited.txs.entries()) {
       const shown = this.input(`tx-${n}-txid`);
       const changed = toDisplay(txids[n]) !== toDisplay(original.levels[0][n]);
       shown.textContent = toDisplay(txids[n]);
       shown.className = changed ? "changed" : "";
-      if (n > 0) this.input(`tx-${n}-sigs`).innerHTML = (await this.signatures(tx)).markup;
+      if (n > 0) this.input(`tx-${n}-sigs`).innerHTML = signatures[n].markup;
     }
-    this.levels = levels;
     this.input("tamper-tree").innerHTML = merkleTree(levels, original.levels, toDisplay(edited.header.merkleRoot)).markup;
     this.input("tamper-pow-box").innerHTML = proofOfWork(this.hash, edited.header.bits).markup;
     this.input("tamper-chain-box").innerHTML = chainRow(this.parent, original, this.hash, this.after).markup;
@@ -274,10 +278,10 @@ class TamperPage {
           ${verdict.message}</p>${verdict.rule ? html`<p class="muted">The rule: ${verdict.rule}.</p>` : ""}`).markup;
   }
 
-  fixRoot() {
+  async fixRoot() {
     if (!this.read()) return;
-    const root = toDisplay(this.levels[this.levels.length - 1][0]);
-    this.input("h-merkleRoot").value = root;
+    const levels = await merkleLevels(await Promise.all(this.edited.txs.map(txidBytes)));
+    this.input("h-merkleRoot").value = toDisplay(levels[levels.length - 1][0]);
     this.edit();
   }
 
@@ -325,13 +329,14 @@ class TamperPage {
       const answer = await api("/blocks", { method: "POST", body: { hex: toHex(serializeBlock(this.edited)) } });
       const why = {
         accepted: "The node took it: look at the Chain page to see where it sits.",
-        held: "Valid, but its branch has less work than the active chain, so the node keeps its chain and"
-          + " holds this block in memory: it would be stored only if its branch caught up.",
+        held: "Valid, but its branch has less work than the active chain, so the node keeps its chain:"
+          + " it stores only this block's header (a headers-only tip on the Chain page) and holds the"
+          + " block in memory, to store it only if its branch ever catches up.",
         orphan: "The node does not know its parent: it waits for it.",
         duplicate: "The node has this block already: nothing was changed.",
       }[answer.status];
       out.innerHTML = html`<p role="status"><span class="badge">${answer.status}</span> ${why}
-        ${link("chain", "", "Chain page")}</p>`.markup;
+        <a href="#/chain">Chain page</a></p>`.markup;
     } catch (error) {
       out.innerHTML = errorBox(error).markup;
     }
