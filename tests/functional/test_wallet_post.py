@@ -68,10 +68,15 @@ def test_after_a_payment_the_wallet_still_posts_as_its_identity(nodes, tmp_path:
         o["address"] for o in node.api("GET", f"/txs/{paid}")["outputs"] if o["address"] != bob
     )
     assert change != identity  # the payment left the identity nothing
-    txid = alice.ok("post", "hello, chain")
+    out = alice.run("post", "hello, chain")
+    txid = out.stdout.strip()
     assert node.api("GET", "/posts")["posts"][0]["author"] == identity
-    moved = node.api("GET", f"/txs/{node.api('GET', f'/txs/{txid}')['inputs'][0]['txid']}")
+    move = node.api("GET", f"/txs/{txid}")["inputs"][0]["txid"]
+    moved = node.api("GET", f"/txs/{move}")
     assert [o["address"] for o in moved["outputs"]] == [identity]  # the coin moved back to it
+    assert out.stderr.strip() == (  # and the user is told, in one line
+        f"your address {identity} had no coin left to post with: moved one to it first, in {move}"
+    )
     node.mine(1)
     listed = alice.ok("wallet", "address", "--all").splitlines()
     assert listed == [identity, f"{change}  change"]

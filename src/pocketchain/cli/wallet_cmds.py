@@ -23,6 +23,7 @@ from ..consensus.errors import PocketchainError
 from ..consensus.hashes import to_display
 from ..consensus.keys import decode_address
 from ..consensus.params import ChainParams
+from ..consensus.tx import Tx
 from ..wallet.amounts import coins_text, parse_amount
 from ..wallet.build import InsufficientFundsError
 from ..wallet.history import history
@@ -377,5 +378,14 @@ def post_cmd(
     post_data(text)  # refuse bad text before asking for the passphrase
     ctx = Context(network, data_dir, wallet_file, node_url, token)
     with ctx.changing() as wallet, ctx.funds():
-        tx = post(wallet, ctx.client(), text)
+        identity = wallet.address(RECEIVE, 0)
+
+        def moved(tx: Tx) -> None:  # on stderr: stdout is the post's txid alone
+            typer.echo(
+                f"your address {identity} had no coin left to post with: moved one to it"
+                f" first, in {to_display(tx.txid)}",
+                err=True,
+            )
+
+        tx = post(wallet, ctx.client(), text, moved)
     typer.echo(to_display(tx.txid))

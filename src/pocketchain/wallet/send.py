@@ -2,6 +2,7 @@
 (an in-process Node or a Client: its `Chain`)."""
 
 import time
+from collections.abc import Callable
 
 from ..consensus.errors import NotFound
 from ..consensus.hashes import to_display
@@ -35,19 +36,21 @@ def pay(wallet: Wallet, node: Chain, payee: bytes, amount: int, fixed_fee: int |
     return _submit(wallet, node, state, plan)
 
 
-def post(wallet: Wallet, node: Chain, text: str) -> Tx:
+def post(wallet: Wallet, node: Chain, text: str, moved: Callable[[Tx], None] | None = None) -> Tx:
     """A post: `text` in the data field, paying only the fee. Its author is the key of the
     first coin spent, and the wallet always posts as its identity, its first receiving address
     (the one `wallet create` printed): a coin of the identity goes first and the change comes
     back to it. When the identity has no coin left (a payment spent it), a transaction first
-    moves a coin to it, and the post spends that."""
+    moves a coin to it (given to `moved`, if set), and the post spends that."""
     data = post_data(text)
     identity = wallet.key_hash(RECEIVE, 0)
     state = scan(wallet, node)
     rate, coins = fee_rate(node), state.coins
     if not any(coin.key_hash == identity for coin in coins):
-        moved = _submit(wallet, node, state, plan_payment(coins, (), identity, rate))
-        coins = [Spendable(OutPoint(moved.txid, 0), moved.outputs[0].amount, identity, False)]
+        move = _submit(wallet, node, state, plan_payment(coins, (), identity, rate))
+        if moved is not None:
+            moved(move)
+        coins = [Spendable(OutPoint(move.txid, 0), move.outputs[0].amount, identity, False)]
     return _submit(wallet, node, state, plan_payment(coins, (), None, rate, None, data, identity))
 
 
