@@ -136,7 +136,7 @@ function txForm(tx, n, ctx) {
       <table class="tamper-outputs"><thead><tr><th>Amount (${ctx.ticker})</th><th>To address</th></tr></thead>
         <tbody>${outputs}</tbody></table>
       ${text !== null
-        ? html`<label for="tx-${n}-data">${coinbase ? "Coinbase text" : "Post text"} of transaction ${n}</label>
+        ? html`<label for="tx-${n}-data">${coinbase ? "Coinbase text" : tx.data.length ? "Post text" : "Text (none: not a post)"} of transaction ${n}</label>
           <textarea id="tx-${n}-data" data-kind="text" rows="2" spellcheck="false">${text}</textarea>`
         : html`<label for="tx-${n}-data">Data of transaction ${n} (hex)</label>
           <input id="tx-${n}-data" data-kind="hex" value="${toHex(tx.data)}" autocomplete="off" spellcheck="false">`}
