@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test test-faults lint typecheck unit system-deps bench bench-compare docs clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py src/pocketchain/mining/_kernel.c
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "pocketchain needs Python 3.11 or newer (found $$($(PYTHON) --version))" >&2; exit 1; }
 	@echo "[1/3] creating $(VENV) (once)"
@@ -39,10 +39,11 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -n auto
 
-test: $(STAMP) system-deps lint typecheck unit
+# system-deps first: the install builds the native nonce search with the C compiler it brings
+test: system-deps $(STAMP) lint typecheck unit
 
 # the fault suite alone (make test runs it too)
-test-faults: $(STAMP) system-deps
+test-faults: system-deps $(STAMP)
 	$(BIN)/pytest -n auto -m faults
 
 bench: $(STAMP)

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite runs for real, when they are missing:
-# PostgreSQL (server binaries: initdb, pg_ctl) and Chromium (browser tests).
+# PostgreSQL (server binaries: initdb, pg_ctl), Chromium (browser tests), and a C compiler with
+# Python's headers (the native nonce search, src/pocketchain/mining/_kernel.c, which the tests use).
 set -euo pipefail
 
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
+command -v cc >/dev/null || missing+=(gcc)
+python3 -c 'import os, sysconfig
+raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+    || missing+=(python3-dev)
 ((${#missing[@]})) || exit 0
 
 echo "installing system packages: ${missing[*]}"

@@ -53,6 +53,10 @@ class Status:
     mining: bool
     hashrate: Annotated[float, Field(description="hashes per second of this node's miners")]
     synced: Annotated[bool, Field(description="no connected peer is known to have more work")]
+    mining_kernel: Annotated[
+        str,
+        Field(description='the nonce search that mines: "C (SHA-NI)", "C (portable)" or "Python"'),
+    ] = "Python"
 
 
 # -- blocks ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ post C (B -> key 1), D (C -> key 3) and F (coinbase 2 -> key 1). Every one pays 
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from coins import address, spend_hex
@@ -66,6 +67,11 @@ def scene(nodes) -> Scene:
     return Scene(node, hashes, coinbases, a, b, c, d, f)
 
 
+def cpu_has_sha() -> bool:
+    """What Linux says of this CPU's SHA extensions (the kernel checks CPUID itself)."""
+    return " sha_ni" in Path("/proc/cpuinfo").read_text()
+
+
 def test_status(scene: Scene) -> None:
     status = scene.get("/status")
     assert status["network"] == "regtest"
@@ -74,6 +80,7 @@ def test_status(scene: Scene) -> None:
     assert status["bits"] == "207fffff"
     assert (status["hrp"], status["magic"]) == ("pcrt", REGTEST.magic.hex())
     assert int(status["pow_limit"], 16) == REGTEST.pow_limit
+    assert status["mining_kernel"] == ("C (SHA-NI)" if cpu_has_sha() else "C (portable)")
     assert status["difficulty"] == 1.0  # regtest blocks are at the limit
     assert int(status["chainwork"], 16) == 104 * 2  # each regtest block is worth 2 hashes
 

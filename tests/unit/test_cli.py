@@ -7,13 +7,16 @@ from pathlib import Path
 import pytest
 
 from pocketchain import __version__
+from pocketchain.mining.search import KERNEL
+
+VERSION = f"pocketchain {__version__} (mining: {KERNEL})"
 
 
 def test_version_from_the_console_script() -> None:
     exe = Path(sys.executable).parent / "pocketchain"  # installed beside this interpreter
     out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
     assert out.returncode == 0
-    assert out.stdout.strip() == f"pocketchain {__version__}"
+    assert out.stdout.strip() == VERSION
 
 
 def test_python_dash_m_entry() -> None:
@@ -24,7 +27,7 @@ def test_python_dash_m_entry() -> None:
         check=False,
     )
     assert out.returncode == 0
-    assert out.stdout.strip() == f"pocketchain {__version__}"
+    assert out.stdout.strip() == VERSION
 
 
 def test_unknown_option_is_one_clear_error() -> None:

@@ -47,7 +47,9 @@ app.command("post")(wallet_cmds.post_cmd)
 
 def _print_version(value: bool) -> None:
     if value:
-        typer.echo(f"pocketchain {__version__}")
+        from ..node.node import MINING_KERNEL  # here: the other commands need not load the node
+
+        typer.echo(f"pocketchain {__version__} (mining: {MINING_KERNEL})")
         raise typer.Exit()
 
 

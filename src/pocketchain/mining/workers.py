@@ -41,11 +41,11 @@ from ..consensus.errors import PocketchainError
 from ..consensus.merkle import merkle_branch, root_from_branch
 from ..consensus.pow import compact_to_target
 from ..consensus.tx import Tx, coinbase_tx
-from .search import search_nonce
+from .search import SLICE, search_nonce
 
 NONCE_SPACE = 1 << 32
-DEFAULT_CHUNK = 1 << 18  # nonces per task: about 0.2 s of one core
-SLICE = 1 << 14  # nonces between two looks at the current job id: about 10 ms
+DEFAULT_CHUNK = 16 * SLICE  # nonces per task: about 0.2 s of one core
+# SLICE: nonces between two looks at the current job id, about 10 ms of the search that mines
 IN_FLIGHT = 2  # tasks queued per worker, so a worker never waits for its next one
 POLL = 0.02  # seconds between two looks at `cancel` while waiting for answers
 MAX_EXTRA_NONCE = 96  # bytes after the height in a coinbase's signature field

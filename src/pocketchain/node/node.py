@@ -46,12 +46,14 @@ from ..consensus.keys import decode_address
 from ..consensus.params import ChainParams, get_params
 from ..consensus.pow import compact_to_target
 from ..consensus.tx import Tx
+from ..mining.search import KERNEL
 from ..p2p import PeerSettings
 from . import faucet, queries
 from .core import NodeCore
 from .readers import Readers
 
 MINE_NETWORKS = ("regtest", "devnet")  # mining on demand; `main` mines only continuously
+MINING_KERNEL = KERNEL  # the nonce search the miners use: C (SHA-NI), C (portable) or Python
 
 
 def parse_hash(text: str) -> bytes:
@@ -130,6 +132,7 @@ class Node(NodeCore):
             mining=self.mining,
             hashrate=self.miner.hashrate,
             synced=self.network.synced(),
+            mining_kernel=MINING_KERNEL,
         )
 
     def block(self, ref: str | int) -> Block:
