@@ -8,8 +8,10 @@ connect 11), timed on the block that triggers it. bench_scaling.py reuses `build
 `connect_times` for longer chains.
 """
 
+import gc
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 from pocketchain.chain.chainstate import Chainstate
@@ -127,14 +129,26 @@ def empty_chain(db: Path, blocks: int) -> None:
 
 
 def startup(tmp: Path) -> dict[str, float]:
-    """Time to open a chainstate of 10,000 blocks (a fresh process's work, without imports)."""
+    """Time to open a chainstate of 10,000 blocks (a fresh process's work, without imports), and
+    the memory its block index holds per block once open (Python's allocations, tracemalloc)."""
     empty_chain(tmp / "startup.db", STARTUP_BLOCKS)
     start = time.perf_counter()
     reopened = Chainstate(REGTEST, SqliteStore(tmp / "startup.db"))
     seconds = time.perf_counter() - start
     assert reopened.height == STARTUP_BLOCKS
     reopened.store.close()
-    return {"startup_10k_blocks_s": round(seconds, 3), "node_ready_10k_blocks_s": _node_ready(tmp)}
+    del reopened
+    gc.collect()
+    tracemalloc.start()
+    measured = Chainstate(REGTEST, SqliteStore(tmp / "startup.db"))
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    measured.store.close()
+    return {
+        "startup_10k_blocks_s": round(seconds, 3),
+        "index_bytes_per_block": round(held / (STARTUP_BLOCKS + 1)),
+        "node_ready_10k_blocks_s": _node_ready(tmp),
+    }
 
 
 def _node_ready(tmp: Path) -> float:

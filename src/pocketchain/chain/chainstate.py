@@ -348,7 +348,7 @@ class Chainstate:
         day of blocks below the tip's work, whichever is more, so that a cheap branch off early
         low-difficulty blocks is never stored (Core: GetAntiDoSWorkThreshold)."""
         tip = self.tip
-        near_tip = tip.chainwork - min(ANTI_DOS_BLOCKS * block_work(tip.header.bits), tip.chainwork)
+        near_tip = tip.chainwork - min(ANTI_DOS_BLOCKS * block_work(tip.bits), tip.chainwork)
         return max(near_tip, self.params.minimum_chain_work)
 
     def best_header(self) -> Entry:

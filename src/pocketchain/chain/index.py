@@ -1,6 +1,11 @@
-"""The block tree in memory: every known header, linked to its parent, with its cumulative work."""
+"""The block tree in memory: every known header, linked to its parent, with its cumulative work.
 
-from dataclasses import dataclass, field
+A chain that has run for years holds a million entries, so an entry is kept small: slots instead
+of a dict, the header as its 80 raw bytes (parsed when asked for), the hash the tree is keyed by,
+and the children held as nothing, the one child or a tuple (most blocks have one).
+"""
+
+import struct
 
 from ..consensus.block import Block, BlockHeader
 from ..consensus.contextual import (
@@ -12,23 +17,82 @@ from ..consensus.contextual import (
 from ..consensus.params import ChainParams
 from .records import IndexRow, Status
 
+_TIME_BITS = struct.Struct("<II")  # a header's time and bits, at byte 68
+_TIME_AT = 68
 
-@dataclass(eq=False)
+
 class Entry:
     """One block of the tree (Core: CBlockIndex)."""
 
-    header: BlockHeader
-    height: int
-    chainwork: int
-    status: Status
-    seq: int
-    prev: "Entry | None"
-    children: list["Entry"] = field(default_factory=list)
-    chain_data: bool = False  # this block and all its ancestors are stored (Core: nChainTx > 0)
+    __slots__ = (
+        "_kids",
+        "chain_data",
+        "chainwork",
+        "hash",
+        "height",
+        "prev",
+        "raw",
+        "seq",
+        "status",
+    )
+
+    def __init__(
+        self,
+        header: BlockHeader,
+        height: int,
+        chainwork: int,
+        status: Status,
+        seq: int,
+        prev: "Entry | None",
+    ) -> None:
+        self._set(header.raw, header.hash, height, chainwork, status, seq, prev)
+
+    @classmethod
+    def from_row(cls, row: IndexRow, prev: "Entry | None") -> "Entry":
+        """An entry from a stored index row, without parsing its header."""
+        entry = cls.__new__(cls)
+        entry._set(row.header, row.hash, row.height, row.chainwork, row.status, row.seq, prev)
+        return entry
+
+    def _set(
+        self,
+        raw: bytes,
+        block_hash: bytes,
+        height: int,
+        chainwork: int,
+        status: Status,
+        seq: int,
+        prev: "Entry | None",
+    ) -> None:
+        self.raw = raw
+        self.hash = block_hash
+        self.height = height
+        self.chainwork = chainwork
+        self.status = status
+        self.seq = seq
+        self.prev = prev
+        self._kids: Entry | tuple[Entry, ...] = ()  # one child alone, else a tuple of them
+        # this block and all its ancestors are stored (Core: nChainTx > 0)
+        self.chain_data = False
 
     @property
-    def hash(self) -> bytes:
-        return self.header.hash
+    def children(self) -> tuple["Entry", ...]:
+        return self._kids if isinstance(self._kids, tuple) else (self._kids,)
+
+    def add_child(self, child: "Entry") -> None:
+        self._kids = (*self.children, child) if self._kids else child
+
+    @property
+    def header(self) -> BlockHeader:
+        return BlockHeader.parse(self.raw)
+
+    @property
+    def time(self) -> int:
+        return int(_TIME_BITS.unpack_from(self.raw, _TIME_AT)[0])
+
+    @property
+    def bits(self) -> int:
+        return int(_TIME_BITS.unpack_from(self.raw, _TIME_AT)[1])
 
     @property
     def failed(self) -> bool:
@@ -39,9 +103,7 @@ class Entry:
         return Status.HAVE_DATA in self.status
 
     def row(self) -> IndexRow:
-        return IndexRow(
-            self.hash, self.header.raw, self.height, self.chainwork, self.status, self.seq
-        )
+        return IndexRow(self.hash, self.raw, self.height, self.chainwork, self.status, self.seq)
 
     def ancestor(self, height: int) -> "Entry":
         """The block at `height` on this block's branch (Core: GetAncestor)."""
@@ -52,13 +114,13 @@ class Entry:
         return entry
 
     def time_at(self, height: int) -> int:
-        return self.ancestor(height).header.time
+        return self.ancestor(height).time
 
     def median_time_past(self) -> int:
         times: list[int] = []
         entry: Entry | None = self
         while entry is not None and len(times) < 11:
-            times.append(entry.header.time)
+            times.append(entry.time)
             entry = entry.prev
         return median_time_past(times)
 
@@ -76,7 +138,7 @@ def check_header_in_context(
     header: BlockHeader, parent: Entry, now: int, params: ChainParams
 ) -> None:
     """The rules a header must meet on top of `parent` (Core: ContextualCheckBlockHeader)."""
-    expected = next_bits(params, parent.height, parent.header.bits, parent.time_at)
+    expected = next_bits(params, parent.height, parent.bits, parent.time_at)
     contextual_check_header(header, expected, parent.median_time_past(), now, params)
 
 
@@ -90,9 +152,8 @@ def load_tree(rows: list[IndexRow]) -> dict[bytes, Entry]:
     """The block tree from stored index rows: entries by hash, linked to parents and children."""
     entries: dict[bytes, Entry] = {}
     for row in sorted(rows, key=lambda r: r.height):
-        header = BlockHeader.parse(row.header)
-        prev = entries.get(header.prev)
-        entry = Entry(header, row.height, row.chainwork, row.status, row.seq, prev)
+        prev = entries.get(row.header[4:36])  # the header's prev field
+        entry = Entry.from_row(row, prev)
         entry.chain_data = entry.have_data and (prev is None or prev.chain_data)
         link(entries, entry)
     return entries
@@ -102,7 +163,7 @@ def link(entries: dict[bytes, Entry], entry: Entry) -> None:
     """Add `entry` to the tree: by hash, and as a child of its parent."""
     entries[entry.hash] = entry
     if entry.prev is not None:
-        entry.prev.children.append(entry)
+        entry.prev.add_child(entry)
 
 
 def branch(tip: Entry) -> list[Entry]:

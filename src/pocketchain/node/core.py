@@ -292,7 +292,7 @@ class NodeCore:
         after its ancestors, so any prefix is a valid block), coinbase to `pay_to`."""
         tip = self.chain.tip
         entries = self.pool.select(TEMPLATE_BYTES)[:max_txs]
-        bits = next_bits(self.params, tip.height, tip.header.bits, tip.time_at)
+        bits = next_bits(self.params, tip.height, tip.bits, tip.time_at)
         block_time = max(int(time.time()), tip.median_time_past() + 1)
         txs = tuple(e.tx for e in entries)
         fees = self._template_fees = sum(e.fee for e in entries)
