@@ -105,8 +105,9 @@ class SqlStore:
 
     def load_index(self) -> list[IndexRow]:
         rows = self._rows("SELECT hash, header, height, chainwork, status, seq FROM block_index")
+        statuses = {int(s): s for s in map(Status, range(8))}  # one Status object per value
         return [
-            IndexRow(bytes(h), bytes(hd), ht, int.from_bytes(bytes(w), "big"), Status(st), seq)
+            IndexRow(bytes(h), bytes(hd), ht, int.from_bytes(w, "big"), statuses[st], seq)
             for h, hd, ht, w, st, seq in rows
         ]
 
