@@ -10,6 +10,7 @@ import bench_chain
 import bench_flood
 import bench_front
 import bench_lab
+import bench_longchain
 import bench_mine
 import bench_network
 import bench_node
@@ -30,6 +31,7 @@ if __name__ == "__main__":  # bench_flood starts a process that imports this mod
         bench_network,
         bench_lab,
         bench_web,
+        bench_longchain,  # last: its chains take minutes to build the first time
     ):
         for name, value in module.run().items():
             print(f"{name}: {value}", flush=True)
