@@ -22,10 +22,10 @@ import gc
 import shutil
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
-from bench_chain import empty_chain
+from bench_chain import empty_chain, index_bytes_per_block
+from bench_p2p import timed_sync
 from pocketchain.chain.chainstate import Chainstate
 from pocketchain.chain.sqlite import SqliteStore
 from pocketchain.consensus.params import REGTEST
@@ -68,15 +68,10 @@ def open_figures(blocks: int) -> dict[str, float]:
         assert chain.height == blocks
         chain.store.close()
         del chain
-        gc.collect()
-        tracemalloc.start()
-        chain = Chainstate(REGTEST, SqliteStore(db))
-        held = tracemalloc.get_traced_memory()[0]
-        tracemalloc.stop()
-        chain.store.close()
+        per_block = index_bytes_per_block(db, blocks)
     return {
         f"open_{label}_blocks_s": round(seconds, 2),
-        f"index_bytes_per_block_{label}": round(held / (blocks + 1)),
+        f"index_bytes_per_block_{label}": per_block,
     }
 
 
@@ -97,20 +92,7 @@ def sync(blocks: int) -> dict[str, float]:
         _copy(blocks, Path(tmp) / "a")
         a = NodeProc(Path(tmp) / "a", "--no-discover")
         b = NodeProc(Path(tmp) / "b", "--no-discover")
-        try:
-            a.start(600)
-            b.start()
-            start = time.perf_counter()
-            b.api("POST", "/peers", admin=True, json={"url": a.url})
-            while b.status()["height"] < blocks:
-                if time.perf_counter() - start > 3600:
-                    raise RuntimeError("the sync did not finish in an hour")
-                time.sleep(0.2)
-            seconds = time.perf_counter() - start
-            assert b.status()["tip"] == a.status()["tip"]
-        finally:
-            a.stop()
-            b.stop()
+        _, seconds = timed_sync(a, b, 3600)
     return {f"sync_{_label(blocks)}_empty_blocks_s": round(seconds, 1)}
 
 

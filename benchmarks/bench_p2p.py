@@ -67,24 +67,30 @@ def build_chain(network_dir: Path, blocks: int = BLOCKS) -> int:
     return count
 
 
-def sync(tmp: Path, blocks: int = BLOCKS) -> dict[str, float]:
-    txs = build_chain(tmp / "a" / "regtest", blocks)
-    a, b = NodeProc(tmp / "a"), NodeProc(tmp / "b")
+def timed_sync(a: NodeProc, b: NodeProc, limit: float = 600) -> tuple[int, float]:
+    """Start A (its chain in place) and a fresh B, tell B of A, and wait for B to reach A's tip:
+    (A's height, seconds from the handshake until then). Both are stopped at the end."""
     try:
-        a.start()
+        a.start(limit)
         b.start()
         height = a.status()["height"]
         start = time.perf_counter()
         b.api("POST", "/peers", admin=True, json={"url": a.url})
         while b.status()["height"] < height:
-            if time.perf_counter() - start > 600:
-                raise RuntimeError("sync did not finish in 600 s")
+            if time.perf_counter() - start > limit:
+                raise RuntimeError(f"sync did not finish in {limit:g} s")
             time.sleep(0.05)
         seconds = time.perf_counter() - start
         assert b.status()["tip"] == a.status()["tip"]
     finally:
         a.stop()
         b.stop()
+    return height, seconds
+
+
+def sync(tmp: Path, blocks: int = BLOCKS) -> dict[str, float]:
+    txs = build_chain(tmp / "a" / "regtest", blocks)
+    height, seconds = timed_sync(NodeProc(tmp / "a"), NodeProc(tmp / "b"))
     return {
         "sync_blocks_per_s": round(height / seconds),
         "sync_tx_per_s": round(txs / seconds),

@@ -25,7 +25,7 @@ def end_of(parent: Entry, branch: list[Block]) -> Entry:
     know), to build on it."""
     entry = parent
     for block in branch:
-        entry = Entry(block.header, entry.height + 1, 0, Status(0), 0, entry)
+        entry = Entry.of(block.header, entry.height + 1, 0, Status(0), 0, entry)
     return entry
 
 

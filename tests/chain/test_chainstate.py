@@ -75,7 +75,7 @@ def test_orphans_wait_for_their_parent(chain: Chainstate) -> None:
 def unseen_entry(chain: Chainstate, block: Block) -> Entry:
     """A stand-in index entry for a block the chain has not seen, to mine on top of it."""
     parent = chain.entries[block.header.prev]
-    return Entry(block.header, parent.height + 1, 0, Status(0), 0, parent)
+    return Entry.of(block.header, parent.height + 1, 0, Status(0), 0, parent)
 
 
 def test_a_branch_that_fails_to_connect_is_marked_invalid(chain: Chainstate) -> None:

@@ -29,7 +29,17 @@ def test_pip_install_without_a_compiler_mines_in_python(tmp_path: Path) -> None:
     target = tmp_path / "site"
     env = os.environ | {"CC": "false"}
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", target, source],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            target,
+            source,
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -579,4 +579,4 @@ def _unlinked_entry(header: BlockHeader, prev: Entry | None, status: Status) -> 
     """An entry for `header` on `prev`, not yet in the tree; its sequence id comes with its
     data (`_chain_data_from`)."""
     work = block_work(header.bits) + (prev.chainwork if prev else 0)
-    return Entry(header, prev.height + 1 if prev else 0, work, status, 0, prev)
+    return Entry.of(header, prev.height + 1 if prev else 0, work, status, 0, prev)

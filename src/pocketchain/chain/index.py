@@ -38,24 +38,6 @@ class Entry:
 
     def __init__(
         self,
-        header: BlockHeader,
-        height: int,
-        chainwork: int,
-        status: Status,
-        seq: int,
-        prev: "Entry | None",
-    ) -> None:
-        self._set(header.raw, header.hash, height, chainwork, status, seq, prev)
-
-    @classmethod
-    def from_row(cls, row: IndexRow, prev: "Entry | None") -> "Entry":
-        """An entry from a stored index row, without parsing its header."""
-        entry = cls.__new__(cls)
-        entry._set(row.header, row.hash, row.height, row.chainwork, row.status, row.seq, prev)
-        return entry
-
-    def _set(
-        self,
         raw: bytes,
         block_hash: bytes,
         height: int,
@@ -64,7 +46,7 @@ class Entry:
         seq: int,
         prev: "Entry | None",
     ) -> None:
-        self.raw = raw
+        self.raw = raw  # the header's 80 bytes
         self.hash = block_hash
         self.height = height
         self.chainwork = chainwork
@@ -74,6 +56,23 @@ class Entry:
         self._kids: Entry | tuple[Entry, ...] = ()  # one child alone, else a tuple of them
         # this block and all its ancestors are stored (Core: nChainTx > 0)
         self.chain_data = False
+
+    @classmethod
+    def of(
+        cls,
+        header: BlockHeader,
+        height: int,
+        chainwork: int,
+        status: Status,
+        seq: int,
+        prev: "Entry | None",
+    ) -> "Entry":
+        return cls(header.raw, header.hash, height, chainwork, status, seq, prev)
+
+    @classmethod
+    def from_row(cls, row: IndexRow, prev: "Entry | None") -> "Entry":
+        """An entry from a stored index row, without parsing its header."""
+        return cls(row.header, row.hash, row.height, row.chainwork, row.status, row.seq, prev)
 
     @property
     def children(self) -> tuple["Entry", ...]:
