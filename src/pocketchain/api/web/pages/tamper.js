@@ -74,7 +74,7 @@ function layout(original, edited, ctx) {
     <input id="h-${name}" data-field="${name}" value="${value}" autocomplete="off" spellcheck="false" ${new Raw(extra)}>`;
   return html`
     <h1>Tamper with block ${original.height}</h1>
-    <p>An editable copy of block ${link("block", original.hash, original.hash)}. Edit anything below:
+    <p>An editable copy of block <span class="hash">${link("block", original.hash, original.hash)}</span>. Edit anything below:
       each change is judged by the node in a dry run that stores nothing. The node's chain changes
       only if you submit the block at the bottom.</p>
     <div id="tamper-verdict" class="verdict" aria-live="polite"></div>
