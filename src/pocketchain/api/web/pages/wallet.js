@@ -318,7 +318,7 @@ function sendForm(main, key, ctx) {
       const address = main.querySelector("#send-to").value.trim();
       const plan = await prepare(key, [{ amount, keyHash: to }], new Uint8Array());
       review(out, plan, address, amount, ctx.ticker, async () => {
-        const txid = await signAndSend(key, plan, ctx.status);
+        const txid = await signAndSend(plan, ctx.status);
         form.reset();
         out.innerHTML = html`<p role="status">Sent: <span class="hash">${link("tx", txid, txid)}</span>.
           It counts once it is in a block.</p>`.markup;

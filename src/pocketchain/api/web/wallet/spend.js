@@ -67,20 +67,20 @@ export async function prepare(wallet, payments, data, coins = null) {
 export async function sendPost(wallet, data, status) {
   let plan = await prepare(wallet, [], data);
   if (toHex(plan.coins[0].key.keyHash) !== toHex(wallet.keyHash)) {
-    const moved = await signAndSend(wallet, await prepare(wallet, [], new Uint8Array()), status, true);
-    const identity = await keyAt(wallet, RECEIVE, 0);
-    const coin = { txid: moved.txid, vout: 0, amount: moved.tx.outputs[0].amount, key: identity };
+    const move = await prepare(wallet, [], new Uint8Array()); // its one output: the identity's change
+    const txid = await signAndSend(move, status);
+    const coin = { txid, vout: 0, amount: move.outputs[0].amount, key: await keyAt(wallet, RECEIVE, 0) };
     plan = await prepare(wallet, [], data, [coin]);
   }
-  return { txid: await signAndSend(wallet, plan, status), fee: plan.fee };
+  return { txid: await signAndSend(plan, status), fee: plan.fee };
 }
 
 // Signs a prepared transaction here, each coin with its own key, and hands only the signed bytes
-// to the node; its txid (or {txid, tx} with `whole`). `status` is the node's (GET /status): its
-// network's magic is what the signatures commit to.
-export async function signAndSend(wallet, prepared, status, whole = false) {
+// to the node; its txid. `status` is the node's (GET /status): its network's magic is what the
+// signatures commit to.
+export async function signAndSend(prepared, status) {
   const unsigned = unsignedTx(prepared.coins, prepared.outputs, prepared.data);
-  const secrets = prepared.coins.map((coin) => (coin.key || wallet).secret);
+  const secrets = prepared.coins.map((coin) => coin.key.secret);
   const tx = await signTx(unsigned, secrets, magicOf(status));
   const raw = serialize(tx);
   if (raw.length !== prepared.size) {
@@ -88,5 +88,5 @@ export async function signAndSend(wallet, prepared, status, whole = false) {
   }
   const answer = await api("/txs", { method: "POST", body: { hex: toHex(raw) } });
   if (answer.txid !== await txidOf(tx)) throw new Error("the node answered with another txid");
-  return whole ? { txid: answer.txid, tx } : answer.txid;
+  return answer.txid;
 }
