@@ -1,9 +1,11 @@
 """Regtest blocks for the chain tests, mined on any block of the tree."""
 
+from typing import NamedTuple
+
 from builders import kh
 from pocketchain.chain.chainstate import Chainstate
 from pocketchain.chain.index import Entry
-from pocketchain.consensus.block import Block
+from pocketchain.consensus.block import Block, BlockHeader
 from pocketchain.consensus.params import GENESIS_TIME, REGTEST
 from pocketchain.consensus.tx import Tx
 from pocketchain.mining.assemble import assemble_block
@@ -12,8 +14,23 @@ from pocketchain.mining.search import solve
 NOW = GENESIS_TIME + 10_000_000  # "now" for every check: far after every test block
 
 
+class Unseen(NamedTuple):
+    """A block the chain has not seen, as `make_block` needs its parent: to mine on it."""
+
+    hash: bytes
+    height: int
+    header: BlockHeader
+
+
+def end_of(parent: "Entry | Unseen", branch: list[Block]) -> "Entry | Unseen":
+    """The last block of `branch` (blocks on `parent` the chain may not know), to mine on it."""
+    for block in branch:
+        parent = Unseen(block.hash, parent.height + 1, block.header)
+    return parent
+
+
 def make_block(
-    parent: Entry,
+    parent: "Entry | Unseen",
     txs: tuple[Tx, ...] = (),
     fees: int = 0,
     to: int = 0,

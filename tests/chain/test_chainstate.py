@@ -5,10 +5,8 @@ from dataclasses import replace
 import pytest
 
 from builders import kh, rejects, secret
-from miner import NOW, make_block, mine
+from miner import NOW, end_of, make_block, mine
 from pocketchain.chain.chainstate import Chainstate
-from pocketchain.chain.index import Entry
-from pocketchain.chain.records import Status
 from pocketchain.consensus.block import Block
 from pocketchain.consensus.errors import PocketchainError
 from pocketchain.consensus.params import DEVNET, REGTEST
@@ -64,18 +62,12 @@ def test_more_work_wins_and_the_reorg_is_reported(chain: Chainstate) -> None:
 
 def test_orphans_wait_for_their_parent(chain: Chainstate) -> None:
     parent = make_block(chain.tip)
-    child = make_block(unseen_entry(chain, parent))
+    child = make_block(end_of(chain.tip, [parent]))
     assert chain.process_block(child, NOW).status == "orphan"
     assert chain.height == 0
     result = chain.process_block(parent, NOW)
     assert [b.hash for b in result.connected] == [parent.hash, child.hash]
     assert chain.process_block(child, NOW).status == "duplicate"
-
-
-def unseen_entry(chain: Chainstate, block: Block) -> Entry:
-    """A stand-in index entry for a block the chain has not seen, to mine on top of it."""
-    parent = chain.entries[block.header.prev]
-    return Entry.of(block.header, parent.height + 1, 0, Status(0), 0, parent)
 
 
 def test_a_branch_that_fails_to_connect_is_marked_invalid(chain: Chainstate) -> None:

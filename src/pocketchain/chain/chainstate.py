@@ -9,11 +9,9 @@ instead. Blocks that cannot join the tree yet wait in memory (waiting.py); heade
 nobody asked for are stored only when they carry enough work (Core's anti-DoS rules).
 """
 
-import gc
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..consensus.block import MAX_HEADERS, Block, BlockHeader
@@ -26,13 +24,12 @@ from ..consensus.pow import block_work
 from ..consensus.tx import OutPoint
 from .coins import CoinCache
 from .index import (
+    ActiveChain,
+    BlockTree,
     Entry,
-    branch,
     check_header_in_context,
     check_in_context,
     fork_point,
-    link,
-    load_tree,
 )
 from .interfaces import Store
 from .records import (
@@ -79,8 +76,7 @@ class Chainstate:
         self.store = store
         self.coins = CoinCache(store, coin_cache_size)
         self.sig_cache = SignatureCache()
-        self.entries: dict[bytes, Entry] = {}
-        self.chain: list[Entry] = []  # the active chain, by height
+        self.entries = BlockTree()
         self.candidates: set[Entry] = set()  # could become the tip (Core: setBlockIndexCandidates)
         self.waiting = WaitingBlocks()  # orphans, and blocks of lighter branches nobody asked for
         self._blocks: dict[bytes, Block] = {}  # accepted blocks not yet connected, parsed
@@ -89,8 +85,7 @@ class Chainstate:
         # blocks stored before their parent's data, by parent, in the order their data came
         # (Core: m_blocks_unlinked)
         self._unlinked: dict[bytes, list[Entry]] = {}
-        with _collector_paused():  # a million linked entries: no cycle hunts while they load
-            self._load()
+        self._load()
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -98,7 +93,8 @@ class Chainstate:
         genesis = self.params.genesis
         stored = self.store.get_meta("genesis")
         if stored is None:
-            entry = self._new_entry(genesis.header, None, Status.HAVE_DATA | Status.VALID)
+            entry = self.entries.append(genesis.header, None, Status.HAVE_DATA | Status.VALID)
+            self.entries.link(entry)
             self._chain_data_from(entry)
             self.store.add_index(entry.row(), genesis.raw)
             self.store.set_meta("genesis", genesis.hash)
@@ -109,20 +105,15 @@ class Chainstate:
                 f"not {self.params.name}"
             )
         else:
-            self.entries = load_tree(self.store.load_index())
-            self._seq = max(e.seq for e in self.entries.values()) + 1
-            waiting = [e for e in self.entries.values() if e.have_data and not e.chain_data]
+            self.entries.load(self.store.load_index())
+            self._seq = self.entries.last_seq() + 1
+            waiting = self.entries.stored_before_parent()
             for entry in sorted(waiting, key=lambda e: e.seq):
                 assert entry.prev is not None
                 self._unlinked.setdefault(entry.prev.hash, []).append(entry)
-        self.chain = branch(self.entries[self.store.get_meta("tip") or genesis.hash])
+        self.chain = ActiveChain(self.entries[self.store.get_meta("tip") or genesis.hash])
         self._reset_candidates()
         self.activate_best_chain()  # finish a switch a crash interrupted
-
-    def _new_entry(self, header: BlockHeader, prev: Entry | None, status: Status) -> Entry:
-        entry = _unlinked_entry(header, prev, status)
-        link(self.entries, entry)
-        return entry
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -135,7 +126,7 @@ class Chainstate:
         return len(self.chain) - 1
 
     def in_active_chain(self, entry: Entry) -> bool:
-        return entry.height < len(self.chain) and self.chain[entry.height] is entry
+        return entry in self.chain
 
     def get_block(self, block_hash: bytes) -> Block | None:
         raw = self.store.get_block(block_hash)
@@ -143,10 +134,11 @@ class Chainstate:
 
     def tips(self) -> list[ChainTip]:
         """Every branch end the node knows, the active tip first (Core: getchaintips)."""
-        ends = [e for e in self.entries.values() if not e.children or e is self.tip]
+        tip = self.tip
+        ends = {*self.entries.leaves(), tip}
         out = []
-        for entry in sorted(ends, key=lambda e: (e is not self.tip, -e.height)):
-            if entry is self.tip:
+        for entry in sorted(ends, key=lambda e: (e != tip, -e.height)):
+            if entry == tip:
                 status = "active"
             elif entry.failed:
                 status = "invalid"
@@ -154,7 +146,7 @@ class Chainstate:
                 status = "headers-only"
             else:
                 status = "valid-fork"
-            branchlen = entry.height - fork_point(entry, self.tip).height
+            branchlen = entry.height - fork_point(entry, tip).height
             out.append(ChainTip(entry.hash, entry.height, entry.chainwork, branchlen, status))
         return out
 
@@ -251,14 +243,15 @@ class Chainstate:
             raise
         with self.store.transaction():
             if entry is None:
-                entry = self._new_entry(block.header, parent, Status.HAVE_DATA)
+                entry = self.entries.append(block.header, parent, Status.HAVE_DATA)
+                self.entries.link(entry)
                 linked = self._data_arrived(entry)
                 self.store.add_index(entry.row(), block.raw)
             else:  # the header came first
                 entry.status |= Status.HAVE_DATA
                 linked = self._data_arrived(entry)
                 self.store.add_block_data(entry.row(), block.raw)
-            self.store.update_index(e.row() for e in linked if e is not entry)
+            self.store.update_index(e.row() for e in linked if e != entry)
         self._blocks[entry.hash] = block
         return entry
 
@@ -312,25 +305,28 @@ class Chainstate:
         entries: list[Entry] = []
         new: dict[bytes, Entry] = {}
         error: RejectError | None = None
-        for header in headers:
-            known = self.entries.get(header.hash) or new.get(header.hash)
-            try:
-                if known is not None and known.failed:  # Core: BLOCK_CACHED_INVALID
-                    raise RejectError("duplicate-invalid", "header is known to be invalid")
-                if known is None:
-                    parent = self.entries.get(header.prev) or new.get(header.prev)
-                    known = new[header.hash] = self._check_header(header, parent, now)
-            except RejectError as exc:
-                error = exc
-                break
-            entries.append(known)
-        if new and entries[-1].chainwork < self.anti_dos_work():
-            new = {}
-            error = error or RejectError(
-                "too-little-chainwork", "these headers build a chain with too little work"
-            )
-        for entry in new.values():
-            link(self.entries, entry)
+        try:
+            for header in headers:
+                known = self.entries.get(header.hash) or new.get(header.hash)
+                try:
+                    if known is not None and known.failed:  # Core: BLOCK_CACHED_INVALID
+                        raise RejectError("duplicate-invalid", "header is known to be invalid")
+                    if known is None:
+                        parent = self.entries.get(header.prev) or new.get(header.prev)
+                        known = new[header.hash] = self._check_header(header, parent, now)
+                except RejectError as exc:
+                    error = exc
+                    break
+                entries.append(known)
+            if new and entries[-1].chainwork < self.anti_dos_work():
+                new = {}
+                error = error or RejectError(
+                    "too-little-chainwork", "these headers build a chain with too little work"
+                )
+            for entry in new.values():
+                self.entries.link(entry)
+        finally:
+            self.entries.drop_pending()  # checked headers that do not join
         self.store.add_headers([e.row() for e in new.values()])
         if error is not None:
             raise error
@@ -344,7 +340,7 @@ class Chainstate:
             raise RejectError("bad-prevblk", "previous block is invalid")
         check_block_header(header, self.params)
         check_header_in_context(header, parent, now, self.params)
-        return _unlinked_entry(header, parent, Status(0))
+        return self.entries.append(header, parent, Status(0))
 
     def anti_dos_work(self) -> int:
         """The work a chain of new headers must reach to be stored: the minimum chain work, or a
@@ -357,7 +353,7 @@ class Chainstate:
     def best_header(self) -> Entry:
         """The known header with the most work that is not invalid, the first one seen winning
         a tie (Core: m_best_header)."""
-        return max((e for e in self.entries.values() if not e.failed), key=lambda e: e.chainwork)
+        return self.entries.best_header()
 
     def locator(self, entry: Entry | None = None) -> list[bytes]:
         """Hashes back from `entry` (the best header by default): ten one by one, then steps
@@ -407,11 +403,7 @@ class Chainstate:
         return max(self.candidates, key=lambda e: (e.chainwork, -e.seq))
 
     def _reset_candidates(self) -> None:
-        self.candidates = {
-            e
-            for e in self.entries.values()
-            if e.chain_data and not e.failed and e.chainwork >= self.tip.chainwork
-        }
+        self.candidates = self.entries.complete_with_work(self.tip.chainwork)
         self.candidates.add(self.tip)
 
     def activate_best_chain(self) -> tuple[list[Block], list[Block]]:
@@ -419,9 +411,9 @@ class Chainstate:
         start = self.tip
         connected: list[Block] = []
         disconnected: list[Block] = []
-        while (best := self._best_candidate()) is not self.tip:
+        while (best := self._best_candidate()) != self.tip:
             fork = fork_point(self.tip, best)
-            while self.tip is not fork:
+            while self.tip != fork:
                 disconnected.append(self._disconnect_tip())
             for entry in [best.ancestor(h) for h in range(fork.height + 1, best.height + 1)]:
                 try:
@@ -442,7 +434,7 @@ class Chainstate:
 
         def was_active(block: Block) -> bool:
             entry = self.entries[block.hash]
-            return entry.height <= start.height and start.ancestor(entry.height) is entry
+            return entry.height <= start.height and start.ancestor(entry.height) == entry
 
         def is_active(block: Block) -> bool:
             return self.in_active_chain(self.entries[block.hash])
@@ -490,7 +482,7 @@ class Chainstate:
         for e in failed:
             e.status |= Status.FAILED
             if error is not None:
-                self._failures[e.hash] = error if e is entry else _BAD_PARENT
+                self._failures[e.hash] = error if e == entry else _BAD_PARENT
             self.candidates.discard(e)
             self._blocks.pop(e.hash, None)
         self.store.update_index(e.row() for e in failed)
@@ -560,23 +552,3 @@ class Chainstate:
             addresses,
             posts,
         )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off for a bulk load: it would walk every entry made so far again
-    and again (a million entries took 6 s to load with it, most of it spent there)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
-def _unlinked_entry(header: BlockHeader, prev: Entry | None, status: Status) -> Entry:
-    """An entry for `header` on `prev`, not yet in the tree; its sequence id comes with its
-    data (`_chain_data_from`)."""
-    work = block_work(header.bits) + (prev.chainwork if prev else 0)
-    return Entry.of(header, prev.height + 1 if prev else 0, work, status, 0, prev)

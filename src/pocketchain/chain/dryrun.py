@@ -36,7 +36,7 @@ def _coins_at(chain: Chainstate, parent: Entry, block: Block) -> dict[OutPoint, 
     """The coins the block's inputs may spend: the UTXO set on the tip, else exactly what the
     active block in the same place spent (its undo data)."""
     inputs = [txin.prevout for tx in block.txs[1:] for txin in tx.inputs]
-    if parent is chain.tip:
+    if parent == chain.tip:
         return chain.coins.fetch(inputs)
     if not chain.in_active_chain(parent):
         raise NotFound("spends are judged on the tip or in place of a block of the active chain")

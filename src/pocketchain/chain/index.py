@@ -1,11 +1,18 @@
 """The block tree in memory: every known header, linked to its parent, with its cumulative work.
 
-A chain that has run for years holds a million entries, so an entry is kept small: slots instead
-of a dict, the header as its 80 raw bytes (parsed when asked for), the hash the tree is keyed by,
-and the children held as nothing, the one child or a tuple (most blocks have one).
+A chain that has run for years holds a million headers, so the tree keeps them as flat arrays by
+position (the order they joined): the 80 header bytes, the 32-byte hash, the chainwork as 32
+big-endian bytes, the height, the sequence id, the status, the parent's and the first child's
+position. That is under 200 bytes a block, where one Python object a block costs over 400. An
+`Entry` is a view of one position, made when asked for: two entries of the same block are equal,
+and what is set on one (status, sequence id) is written to the arrays.
 """
 
 import struct
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+from typing import overload
 
 from ..consensus.block import Block, BlockHeader
 from ..consensus.contextual import (
@@ -14,106 +21,123 @@ from ..consensus.contextual import (
     median_time_past,
     next_bits,
 )
+from ..consensus.errors import PocketchainError
 from ..consensus.params import ChainParams
+from ..consensus.pow import block_work
+from .positions import HashPositions
 from .records import IndexRow, Status
 
+HEADER_SIZE, HASH_SIZE, WORK_SIZE = 80, 32, 32
 _TIME_BITS = struct.Struct("<II")  # a header's time and bits, at byte 68
 _TIME_AT = 68
+_NONE = -1  # no parent, no child
+_LOAD_BATCH = 65_536  # rows loaded at a time
+_STATUSES = tuple(Status(i) for i in range(8))  # one object per value: statuses are read often
 
 
 class Entry:
-    """One block of the tree (Core: CBlockIndex)."""
+    """One block of the tree (Core: CBlockIndex): a view of its position."""
 
-    __slots__ = (
-        "_kids",
-        "chain_data",
-        "chainwork",
-        "hash",
-        "height",
-        "prev",
-        "raw",
-        "seq",
-        "status",
-    )
+    __slots__ = ("_tree", "pos")
 
-    def __init__(
-        self,
-        raw: bytes,
-        block_hash: bytes,
-        height: int,
-        chainwork: int,
-        status: Status,
-        seq: int,
-        prev: "Entry | None",
-    ) -> None:
-        self.raw = raw  # the header's 80 bytes
-        self.hash = block_hash
-        self.height = height
-        self.chainwork = chainwork
-        self.status = status
-        self.seq = seq
-        self.prev = prev
-        self._kids: Entry | tuple[Entry, ...] = ()  # one child alone, else a tuple of them
-        # this block and all its ancestors are stored (Core: nChainTx > 0)
-        self.chain_data = False
+    def __init__(self, tree: "BlockTree", pos: int) -> None:
+        self._tree = tree
+        self.pos = pos
 
-    @classmethod
-    def of(
-        cls,
-        header: BlockHeader,
-        height: int,
-        chainwork: int,
-        status: Status,
-        seq: int,
-        prev: "Entry | None",
-    ) -> "Entry":
-        return cls(header.raw, header.hash, height, chainwork, status, seq, prev)
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entry) and other.pos == self.pos and other._tree is self._tree
 
-    @classmethod
-    def from_row(cls, row: IndexRow, prev: "Entry | None") -> "Entry":
-        """An entry from a stored index row, without parsing its header."""
-        return cls(row.header, row.hash, row.height, row.chainwork, row.status, row.seq, prev)
+    def __hash__(self) -> int:
+        return self.pos
+
+    def __repr__(self) -> str:
+        return f"Entry(height={self.height}, hash={self.hash[::-1].hex()})"
 
     @property
-    def children(self) -> tuple["Entry", ...]:
-        return self._kids if isinstance(self._kids, tuple) else (self._kids,)
+    def hash(self) -> bytes:
+        return self._tree._hash_of(self.pos)
 
-    def add_child(self, child: "Entry") -> None:
-        self._kids = (*self.children, child) if self._kids else child
+    @property
+    def raw(self) -> bytes:
+        """The header's 80 bytes."""
+        at = self.pos * HEADER_SIZE
+        return bytes(self._tree._raw[at : at + HEADER_SIZE])
 
     @property
     def header(self) -> BlockHeader:
         return BlockHeader.parse(self.raw)
 
     @property
+    def height(self) -> int:
+        return self._tree._height[self.pos]
+
+    @property
+    def chainwork(self) -> int:
+        return int.from_bytes(self._tree._work_of(self.pos), "big")
+
+    @property
+    def status(self) -> Status:
+        return _STATUSES[self._tree._status[self.pos]]
+
+    @status.setter
+    def status(self, status: Status) -> None:
+        self._tree.set_status(self.pos, status)
+
+    @property
+    def seq(self) -> int:
+        """The order its data arrived, ancestors' too (Core: nSequenceId); 0 until then."""
+        return self._tree._seq[self.pos]
+
+    @seq.setter
+    def seq(self, seq: int) -> None:
+        self._tree._seq[self.pos] = seq
+
+    @property
+    def chain_data(self) -> bool:
+        """This block and all its ancestors are stored (Core: nChainTx > 0)."""
+        return self._tree._chain_data[self.pos] != 0
+
+    @chain_data.setter
+    def chain_data(self, value: bool) -> None:
+        self._tree._chain_data[self.pos] = value
+
+    @property
+    def prev(self) -> "Entry | None":
+        parent = self._tree._prev[self.pos]
+        return None if parent == _NONE else Entry(self._tree, parent)
+
+    @property
+    def children(self) -> tuple["Entry", ...]:
+        return tuple(Entry(self._tree, p) for p in self._tree.children_of(self.pos))
+
+    @property
     def time(self) -> int:
-        return int(_TIME_BITS.unpack_from(self.raw, _TIME_AT)[0])
+        return int(_TIME_BITS.unpack_from(self._tree._raw, self.pos * HEADER_SIZE + _TIME_AT)[0])
 
     @property
     def bits(self) -> int:
-        return int(_TIME_BITS.unpack_from(self.raw, _TIME_AT)[1])
-
-    # int's own `&`: a Status is an int, and IntFlag's operators are slow where a million entries
-    # are checked at start-up
+        return int(_TIME_BITS.unpack_from(self._tree._raw, self.pos * HEADER_SIZE + _TIME_AT)[1])
 
     @property
     def failed(self) -> bool:
-        return int.__and__(self.status, Status.FAILED) != 0
+        return self._tree._status[self.pos] & Status.FAILED.value != 0
 
     @property
     def have_data(self) -> bool:
-        return int.__and__(self.status, Status.HAVE_DATA) != 0
+        return self._tree._status[self.pos] & Status.HAVE_DATA.value != 0
 
     def row(self) -> IndexRow:
-        return IndexRow(self.hash, self.raw, self.height, self.chainwork, self.status, self.seq)
+        tree, pos = self._tree, self.pos
+        return IndexRow(
+            self.hash, self.raw, self.height, tree._work_of(pos), tree._status[pos], self.seq
+        )
 
     def ancestor(self, height: int) -> "Entry":
         """The block at `height` on this block's branch (Core: GetAncestor)."""
-        entry = self
-        while entry.height > height:
-            assert entry.prev is not None
-            entry = entry.prev
-        return entry
+        heights, parents, pos = self._tree._height, self._tree._prev, self.pos
+        while heights[pos] > height:
+            pos = parents[pos]
+        return Entry(self._tree, pos)
 
     def time_at(self, height: int) -> int:
         return self.ancestor(height).time
@@ -128,12 +152,289 @@ class Entry:
 
     def descendants(self) -> list["Entry"]:
         """This block and every block built on it."""
-        found, todo = [], [self]
+        found, todo = [], [self.pos]
         while todo:
-            entry = todo.pop()
-            found.append(entry)
-            todo.extend(entry.children)
+            pos = todo.pop()
+            found.append(Entry(self._tree, pos))
+            todo.extend(self._tree.children_of(pos))
         return found
+
+
+class BlockTree(Mapping[bytes, Entry]):
+    """Every known header by hash. Its first `len(tree)` positions are in the tree; positions
+    after them are headers being checked (`append`), which `link` adds or `drop_pending` drops."""
+
+    def __init__(self) -> None:
+        self._raw = bytearray()
+        self._hash = bytearray()
+        self._work = bytearray()
+        self._height = array("I")
+        self._seq = array("Q")
+        self._prev = array("i")
+        self._child = array("i")  # the first child
+        self._more: dict[int, list[int]] = {}  # the other children, where the tree forks
+        self._status = bytearray()
+        self._chain_data = bytearray()
+        self._positions = HashPositions(self._hash)
+        self._best = _NONE  # the best header's position; -1 when it must be looked for again
+
+    # -- a mapping of hashes to entries ---------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, key: bytes) -> Entry:
+        pos = self._positions.find(key)
+        if pos == _NONE:
+            raise KeyError(key)
+        return Entry(self, pos)
+
+    def get(self, key: bytes, default: None = None) -> Entry | None:  # type: ignore[override]
+        pos = self._positions.find(key)
+        return None if pos == _NONE else Entry(self, pos)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, bytes) and self._positions.find(key) != _NONE
+
+    def __iter__(self) -> Iterator[bytes]:
+        return map(self._hash_of, range(len(self)))
+
+    def values(self) -> Iterator[Entry]:  # type: ignore[override]
+        return (Entry(self, p) for p in range(len(self)))
+
+    def children_of(self, pos: int) -> list[int]:
+        first = self._child[pos]
+        return [] if first == _NONE else [first, *self._more.get(pos, ())]
+
+    # -- growing --------------------------------------------------------------------------------
+
+    def append(self, header: BlockHeader, prev: Entry | None, status: Status) -> Entry:
+        """An entry for `header` on `prev`, not in the tree until `link`; its sequence id
+        comes with its data."""
+        parent = _NONE if prev is None else prev.pos
+        work = block_work(header.bits) + (0 if prev is None else prev.chainwork)
+        height = 0 if prev is None else prev.height + 1
+        self._push(header.raw, header.hash, height, work, status, 0, parent)
+        return Entry(self, len(self._height) - 1)
+
+    def link(self, entry: Entry) -> None:
+        """Add an appended entry to the tree: by hash, and as a child of its parent."""
+        pos = entry.pos
+        assert pos == len(self), "entries join in the order they were appended"
+        self._join(pos, entry.hash)
+
+    def drop_pending(self) -> None:
+        """Forget the appended entries that were not linked."""
+        n = len(self)
+        for column, size in self._columns():
+            del column[n * size :]
+
+    def load(self, rows: Iterable[IndexRow]) -> None:
+        """The stored index into an empty tree, in bulk: the columns a batch of rows at a time,
+        then the hash table at its final size, then the links. A block's data counts as
+        complete when its parent's does, parents first (by height when the rows did not come
+        parents first)."""
+        assert not self._height, "an index loads into an empty tree"
+        rows = iter(rows)
+        while batch := list(islice(rows, _LOAD_BATCH)):
+            self._add_columns(batch)
+        self._positions.add_all(map(self._hash_of, range(len(self._height))))
+        parents_first = self._link_loaded()
+        self._complete_chain_data(parents_first)
+
+    def _add_columns(self, rows: list[IndexRow]) -> None:
+        n = len(rows)
+        hashes, headers, heights, works, statuses, seqs = zip(*rows, strict=True)
+        self._raw += b"".join(headers)
+        self._hash += b"".join(hashes)
+        self._work += b"".join(works)
+        self._height.extend(heights)
+        self._seq.extend(seqs)
+        self._status.extend(statuses)
+        self._prev.extend(array("i", [_NONE]) * n)
+        self._child.extend(array("i", [_NONE]) * n)
+        self._chain_data += bytes(n)
+        sizes = (len(self._raw), len(self._hash), len(self._work))
+        if sizes != (len(self._height) * HEADER_SIZE, *(len(self._height) * HASH_SIZE,) * 2):
+            raise PocketchainError(
+                "the block index is damaged: a row's header, hash or work has the wrong size"
+            )
+
+    def _link_loaded(self) -> bool:
+        """Link each loaded entry to its parent, and find the best header; whether every parent
+        came before its children."""
+        raw, hashes, heights, find = self._raw, self._hash, self._height, self._positions.find
+        failed, status = Status.FAILED.value, self._status
+        parents_first, best_work = True, b""
+        for pos in range(len(self._height)):
+            if heights[pos] > 0:
+                at = pos * HEADER_SIZE + 4  # the header's prev field
+                prev_hash = raw[at : at + HASH_SIZE]
+                if pos > 0 and prev_hash == hashes[(pos - 1) * HASH_SIZE : pos * HASH_SIZE]:
+                    parent = pos - 1  # loaded by height: the parent came just before
+                else:
+                    parent = find(bytes(prev_hash))
+                if parent == _NONE:
+                    raise PocketchainError(
+                        f"the block index is damaged: the parent of {Entry(self, pos)!r} is "
+                        "not in it"
+                    )
+                parents_first = parents_first and parent < pos
+                self._link_parent(pos, parent)
+            if not status[pos] & failed and (work := self._work_of(pos)) > best_work:
+                self._best, best_work = pos, work
+        return parents_first
+
+    def _hash_of(self, pos: int) -> bytes:
+        return bytes(self._hash[pos * HASH_SIZE : (pos + 1) * HASH_SIZE])
+
+    def _link_parent(self, pos: int, parent: int) -> None:
+        if parent == _NONE:
+            return
+        self._prev[pos] = parent
+        if self._child[parent] == _NONE:
+            self._child[parent] = pos
+        else:
+            self._more.setdefault(parent, []).append(pos)
+
+    def _complete_chain_data(self, parents_first: bool) -> None:
+        have, parents = Status.HAVE_DATA.value, self._prev
+        status, chain_data, n = self._status, self._chain_data, len(self._height)
+        for pos in range(n) if parents_first else sorted(range(n), key=self._height.__getitem__):
+            parent = parents[pos]
+            chain_data[pos] = status[pos] & have != 0 and (
+                parent == _NONE or chain_data[parent] != 0
+            )
+
+    def _push(
+        self,
+        raw: bytes,
+        block_hash: bytes,
+        height: int,
+        work: int,
+        status: int,
+        seq: int,
+        parent: int,
+    ) -> None:
+        self._raw += raw
+        self._hash += block_hash
+        self._work += work.to_bytes(WORK_SIZE, "big")
+        self._height.append(height)
+        self._seq.append(seq)
+        self._prev.append(parent)
+        self._child.append(_NONE)
+        self._status.append(int(status))
+        self._chain_data.append(0)
+
+    def _join(self, pos: int, block_hash: bytes) -> None:
+        self._positions.add(block_hash, pos)
+        self._link_parent(pos, self._prev[pos])
+        best = self._best
+        if best != _NONE and not self._status[pos] & Status.FAILED.value:
+            if self._work_of(pos) > self._work_of(best):
+                self._best = pos
+        elif pos == 0:
+            self._best = 0
+
+    def _work_of(self, pos: int) -> bytes:
+        """The chainwork, 32 bytes big-endian: compared as bytes, they order as numbers."""
+        return bytes(self._work[pos * WORK_SIZE : (pos + 1) * WORK_SIZE])
+
+    def _columns(self) -> "list[tuple[bytearray | array[int], int]]":
+        return [
+            (self._raw, HEADER_SIZE),
+            (self._hash, HASH_SIZE),
+            (self._work, WORK_SIZE),
+            (self._height, 1),
+            (self._seq, 1),
+            (self._prev, 1),
+            (self._child, 1),
+            (self._status, 1),
+            (self._chain_data, 1),
+        ]
+
+    # -- what the chainstate asks of the whole tree ---------------------------------------------
+
+    def set_status(self, pos: int, status: Status) -> None:
+        if (self._status[pos] ^ status) & Status.FAILED.value:
+            self._best = _NONE  # a header became invalid, or valid again
+        self._status[pos] = int(status)
+
+    def best_header(self) -> Entry:
+        """The header with the most work that is not invalid, the first one to join winning a
+        tie (Core: m_best_header)."""
+        if self._best == _NONE:
+            failed, status = Status.FAILED.value, self._status
+            fine = (p for p in range(len(self)) if not status[p] & failed)
+            self._best = max(fine, key=self._work_of)
+        return Entry(self, self._best)
+
+    def leaves(self) -> list[Entry]:
+        """The entries without children: the end of every branch."""
+        return [Entry(self, p) for p in _where(self._child, _NONE, len(self))]
+
+    def complete_with_work(self, work: int) -> set[Entry]:
+        """The entries whose blocks and ancestors' are stored, not invalid, with at least
+        `work` (Core: the candidates for the tip). Work only grows along a branch, so they are
+        found walking back from each leaf until the work falls below."""
+        least, failed, parents = work.to_bytes(WORK_SIZE, "big"), Status.FAILED.value, self._prev
+        seen: set[int] = set()
+        for leaf in _where(self._child, _NONE, len(self)):
+            pos = leaf
+            while pos != _NONE and pos not in seen and self._work_of(pos) >= least:
+                seen.add(pos)
+                pos = parents[pos]
+        fine = (p for p in seen if self._chain_data[p] and not self._status[p] & failed)
+        return {Entry(self, p) for p in fine}
+
+    def stored_before_parent(self) -> list[Entry]:
+        """The entries with their data whose ancestors' data is not all stored yet."""
+        have, status = Status.HAVE_DATA.value, self._status
+        waiting = _where(self._chain_data, 0, len(self))
+        return [Entry(self, p) for p in waiting if status[p] & have]
+
+    def last_seq(self) -> int:
+        return max(self._seq[: len(self)], default=0)
+
+
+class ActiveChain:
+    """The active chain: the tree's positions by height."""
+
+    def __init__(self, tip: Entry) -> None:
+        self._tree = tip._tree
+        parents, pos, positions = self._tree._prev, tip.pos, []
+        while pos != _NONE:
+            positions.append(pos)
+            pos = parents[pos]
+        positions.reverse()
+        self._positions = array("i", positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            return [Entry(self._tree, p) for p in self._positions[index]]
+        return Entry(self._tree, self._positions[index])
+
+    def __iter__(self) -> Iterator[Entry]:
+        return (Entry(self._tree, p) for p in self._positions)
+
+    def __contains__(self, entry: object) -> bool:
+        if not isinstance(entry, Entry) or entry._tree is not self._tree:
+            return False
+        height = entry.height
+        return height < len(self._positions) and self._positions[height] == entry.pos
+
+    def append(self, entry: Entry) -> None:
+        self._positions.append(entry.pos)
+
+    def pop(self) -> Entry:
+        return Entry(self._tree, self._positions.pop())
 
 
 def check_header_in_context(
@@ -150,39 +451,22 @@ def check_in_context(block: Block, parent: Entry, now: int, params: ChainParams)
     contextual_check_block(block, parent.height + 1)
 
 
-def load_tree(rows: list[IndexRow]) -> dict[bytes, Entry]:
-    """The block tree from stored index rows: entries by hash, linked to parents and children."""
-    entries: dict[bytes, Entry] = {}
-    for row in sorted(rows, key=lambda r: r.height):
-        prev = entries.get(row.header[4:36])  # the header's prev field
-        entry = Entry.from_row(row, prev)
-        entry.chain_data = entry.have_data and (prev is None or prev.chain_data)
-        link(entries, entry)
-    return entries
-
-
-def link(entries: dict[bytes, Entry], entry: Entry) -> None:
-    """Add `entry` to the tree: by hash, and as a child of its parent."""
-    entries[entry.hash] = entry
-    if entry.prev is not None:
-        entry.prev.add_child(entry)
-
-
-def branch(tip: Entry) -> list[Entry]:
-    """The blocks from genesis to `tip`, by height."""
-    blocks = []
-    entry: Entry | None = tip
-    while entry is not None:
-        blocks.append(entry)
-        entry = entry.prev
-    blocks.reverse()
-    return blocks
-
-
 def fork_point(a: Entry, b: Entry) -> Entry:
     """The last block two branches share (Core: LastCommonAncestor)."""
     a, b = a.ancestor(min(a.height, b.height)), b.ancestor(min(a.height, b.height))
-    while a is not b:
+    while a != b:
         assert a.prev is not None and b.prev is not None
         a, b = a.prev, b.prev
     return a
+
+
+def _where(column: "bytearray | array[int]", value: int, stop: int) -> Iterator[int]:
+    """The positions before `stop` where `column` holds `value`, found by the column's own
+    search (few of a million, in the cases the tree asks for)."""
+    pos = -1
+    while True:
+        try:
+            pos = column.index(value, pos + 1, stop)
+        except ValueError:
+            return
+        yield pos

@@ -77,8 +77,8 @@ class MemoryStore:
     def set_meta(self, key: str, value: bytes) -> None:
         self._put(self._meta, key, value)
 
-    def load_index(self) -> list[IndexRow]:
-        return list(self._index.values())
+    def load_index(self) -> Iterator[IndexRow]:
+        return iter(list(self._index.values()))
 
     def add_index(self, row: IndexRow, block: bytes | None = None) -> None:
         with self.transaction():

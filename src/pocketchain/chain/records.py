@@ -24,8 +24,8 @@ class IndexRow(NamedTuple):
     hash: bytes
     header: bytes  # the 80 raw bytes
     height: int
-    chainwork: int
-    status: Status
+    chainwork: bytes  # the cumulative work, 32 bytes big-endian (as stored)
+    status: int  # Status flags
     seq: int  # order its data arrived, ancestors' too (0 until then): ties between equal work
 
 

@@ -7,6 +7,7 @@ row does it in one database transaction.
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from ..consensus.connect import Coin
@@ -46,8 +47,9 @@ def outpoint_key(outpoint: OutPoint) -> bytes:
     return outpoint.txid + outpoint.vout.to_bytes(4, "little")
 
 
-def _work_bytes(work: int) -> bytes:
-    return work.to_bytes(32, "big")
+# the columns are IndexRow's fields in order: each row becomes one without a Python call
+_index_row = partial(tuple.__new__, IndexRow)
+_INDEX_BATCH = 10_000  # index rows read at a time: a long chain's are never all in memory as rows
 
 
 class SqlStore:
@@ -103,13 +105,11 @@ class SqlStore:
 
     # -- the block index and block data ---------------------------------------------------------
 
-    def load_index(self) -> list[IndexRow]:
-        rows = self._rows("SELECT hash, header, height, chainwork, status, seq FROM block_index")
-        statuses = {int(s): s for s in map(Status, range(8))}  # one Status object per value
-        return [
-            IndexRow(bytes(h), bytes(hd), ht, int.from_bytes(w, "big"), statuses[st], seq)
-            for h, hd, ht, w, st, seq in rows
-        ]
+    def load_index(self) -> Iterator[IndexRow]:
+        with self.transaction() as cur:
+            cur.execute("SELECT hash, header, height, chainwork, status, seq FROM block_index")
+            while rows := cur.fetchmany(_INDEX_BATCH):
+                yield from map(_index_row, rows)
 
     def add_index(self, row: IndexRow, block: bytes | None = None) -> None:
         """A new header, and the block's data when we have it, in one transaction."""
@@ -135,10 +135,7 @@ class SqlStore:
                 "INSERT INTO block_index (hash, header, height, chainwork, status, seq)"
                 " VALUES (?, ?, ?, ?, ?, ?)"
             ),
-            [
-                (r.hash, r.header, r.height, _work_bytes(r.chainwork), int(r.status), r.seq)
-                for r in rows
-            ],
+            [(r.hash, r.header, r.height, r.chainwork, r.status, r.seq) for r in rows],
         )
 
     def _insert_block(self, cur: Any, block_hash: bytes, block: bytes) -> None:

@@ -14,7 +14,7 @@ from ..consensus.connect import Coin, connect_block
 from ..consensus.errors import PocketchainError, RejectError
 from ..consensus.params import ChainParams
 from ..consensus.tx import OutPoint
-from .index import branch, check_in_context, load_tree
+from .index import ActiveChain, BlockTree, check_in_context
 from .interfaces import Store
 
 
@@ -39,11 +39,12 @@ def verify_chain(
     """Re-validate every block of the active chain; VerifyError names the first bad one."""
     if store.get_meta("genesis") != params.genesis_hash:
         raise PocketchainError(f"the database does not hold a {params.name} chain")
-    entries = load_tree(store.load_index())
+    entries = BlockTree()
+    entries.load(store.load_index())
     tip_hash = store.get_meta("tip")
-    if tip_hash not in entries:
+    if tip_hash is None or tip_hash not in entries:
         raise VerifyError(-1, "?", "the stored tip is not in the block index")
-    chain = branch(entries[tip_hash])
+    chain = ActiveChain(entries[tip_hash])
     coins: dict[OutPoint, Coin] = {}
     tx_count = 0
     for entry in chain[1:]:
