@@ -32,20 +32,27 @@ class NodeProc:
         self.args = [*args, "--data-dir", str(data_dir), "--miners", "1", *extra]
         self.http = httpx.Client(base_url=self.url, timeout=120)
         self.proc: subprocess.Popen[bytes] | None = None
+        self.loaded_s = 0.0
 
     def start(self, timeout: float = 60) -> float:
-        """Start the process; seconds until it answers over HTTP."""
+        """Start the process and wait until its block index is loaded; seconds until it first
+        answered over HTTP (and `loaded_s`, until it was loaded)."""
         start = time.perf_counter()
         quiet = subprocess.DEVNULL
         self.proc = subprocess.Popen(self.args, stdout=quiet, stderr=quiet)
+        first: float | None = None
         while time.perf_counter() - start < timeout:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"node exited with {self.proc.returncode}")
             try:
-                self.http.get("/api/v1/status", timeout=1)
-                return time.perf_counter() - start
+                loading = self.http.get("/api/v1/status", timeout=1).json()["loading"]
+                first = first or time.perf_counter() - start
+                if not loading:
+                    self.loaded_s = time.perf_counter() - start
+                    return first
             except httpx.HTTPError:
-                time.sleep(0.02)
+                pass
+            time.sleep(0.02)
         self.stop()
         raise RuntimeError(f"the node did not answer in {timeout} s")
 

@@ -57,6 +57,13 @@ class Status:
         str,
         Field(description='the nonce search that mines: "C (SHA-NI)", "C (portable)" or "Python"'),
     ] = "Python"
+    loading: Annotated[
+        bool,
+        Field(
+            description="the node is still loading its block index: the status is the stored "
+            "tip's, and every other route answers 503 `loading` until it is done"
+        ),
+    ] = False
 
 
 # -- blocks ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from framework import EXE
+from framework import EXE, wait_until
 
 
 def port_is_free(port: int) -> bool:
@@ -66,13 +66,23 @@ def three_nodes(tmp_path: Path, *extra: str) -> Iterator[tuple[list[str], Path, 
     args = [str(EXE), "devnet", "--nodes", "3", "--port", str(base), "--data-dir", str(data_dir)]
     devnet = subprocess.Popen([*args, "--no-mine", *extra], stdout=subprocess.DEVNULL)
     http = httpx.Client(timeout=5)
+    urls = [f"http://127.0.0.1:{base + i}" for i in range(3)]
     try:
-        yield [f"http://127.0.0.1:{base + i}" for i in range(3)], data_dir, http
+        wait_until(lambda: all(loaded(http, url) for url in urls), 60, "three nodes loaded")
+        yield urls, data_dir, http
     finally:
         devnet.send_signal(signal.SIGINT)
         devnet.wait(30)
         kill_leftovers(devnet, data_dir)
         http.close()
+
+
+def loaded(http: httpx.Client, url: str) -> bool:
+    """The node at `url` answers, its block index loaded."""
+    try:
+        return http.get(f"{url}/api/v1/status").json()["loading"] is False
+    except httpx.HTTPError:
+        return False
 
 
 def admin(data_dir: Path, n: int) -> dict[str, str]:

@@ -61,6 +61,23 @@ class TestNode:
         return [*args, "--data-dir", str(self.data_dir), "--miners", "1", *self.extra, *extra]
 
     def start(self, *extra: str) -> "TestNode":
+        """Start the node and wait until it answers with its block index loaded."""
+        self.launch(*extra)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"node exited with {self.process.returncode}: {self.log_text()}")
+            try:  # it answers while its block index loads (`loading`); ready once loaded
+                if not self.http.get("/api/v1/status", timeout=1).json()["loading"]:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(f"node did not start in {START_TIMEOUT} s: {self.log_text()}")
+
+    def launch(self, *extra: str) -> None:
+        """Start the node's process, without waiting for it."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
@@ -69,17 +86,6 @@ class TestNode:
                 stderr=subprocess.STDOUT,
                 preexec_fn=self.preexec_fn,  # noqa: PLW1509 (tests start nodes from one thread)
             )
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"node exited with {self.process.returncode}: {self.log_text()}")
-            try:
-                self.http.get("/api/v1/status", timeout=1)
-                return self
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        self.kill()
-        raise RuntimeError(f"node did not start in {START_TIMEOUT} s: {self.log_text()}")
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")[-3000:]

@@ -8,15 +8,18 @@ looks as if it started.
 
 import errno
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
 
 from ..consensus.errors import PocketchainError
 from ..node.node import Node
 from .app import create_app
 from .connections import ConnectionGuard, connection_limit, guarded_protocol, raise_file_limit
-from .events import EventHub
+from .warmup import Warmup
 
 GRACEFUL_SHUTDOWN = 3  # seconds requests under way get at a stop before they are cancelled
 
@@ -42,21 +45,45 @@ class Server(uvicorn.Server):
     """uvicorn's server, which ends the open event streams (GET /api/v1/events) and answers the
     peers' long polls as its shutdown starts: the shutdown would otherwise wait them out."""
 
-    def __init__(self, config: uvicorn.Config, node: Node, hub: EventHub) -> None:
+    def __init__(self, config: uvicorn.Config) -> None:
         super().__init__(config)
-        self.node = node
-        self.hub = hub
+        self.stop_first: list[Callable[[], None]] = []
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        self.hub.close()
-        self.node.network.inbound.answer_all()
+        for stop in self.stop_first:
+            stop()
         await super().shutdown(sockets)
 
 
 def server(node: Node, host: str, port: int, trusted_proxies: Sequence[str] = ()) -> Server:
     """The server of `node`'s API and web UI, for requests addressed to `host`."""
     app = create_app(node, hosts=[host])
-    config = uvicorn.Config(
+    http = Server(_config(app, host, port, trusted_proxies))
+    http.stop_first.append(partial(_end_streams, app, node))
+    return http
+
+
+def warming_server(
+    gate: Warmup, host: str, port: int, trusted_proxies: Sequence[str] = ()
+) -> Server:
+    """A server answering through `gate` while the node loads (`open_gate` when it is)."""
+    return Server(_config(gate, host, port, trusted_proxies))
+
+
+def open_gate(http: Server, gate: Warmup, node: Node, host: str) -> None:
+    """The node is loaded: the app serving it answers from now on."""
+    app = create_app(node, hosts=[host])
+    http.stop_first.append(partial(_end_streams, app, node))
+    gate.app = app
+
+
+def _end_streams(app: FastAPI, node: Node) -> None:
+    app.state.events.close()
+    node.network.inbound.answer_all()
+
+
+def _config(app: Any, host: str, port: int, trusted_proxies: Sequence[str]) -> uvicorn.Config:
+    return uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -69,4 +96,3 @@ def server(node: Node, host: str, port: int, trusted_proxies: Sequence[str] = ()
         http=guarded_protocol(ConnectionGuard(connection_limit(raise_file_limit()))),
         ws="none",
     )
-    return Server(config, node, app.state.events)

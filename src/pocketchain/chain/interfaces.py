@@ -33,6 +33,10 @@ class ChainTables(Protocol):
         is the fast order to load; any order loads)."""
         ...
 
+    def get_index(self, block_hash: bytes) -> IndexRow | None:
+        """One row of the block index (the stored tip's, while the whole index loads)."""
+        ...
+
     def add_index(self, row: IndexRow, block: bytes | None = None) -> None:
         """A new header, and the block's data when we have it."""
         ...

@@ -80,6 +80,9 @@ class MemoryStore:
     def load_index(self) -> Iterator[IndexRow]:
         return iter(list(self._index.values()))
 
+    def get_index(self, block_hash: bytes) -> IndexRow | None:
+        return self._index.get(block_hash)
+
     def add_index(self, row: IndexRow, block: bytes | None = None) -> None:
         with self.transaction():
             self._put(self._index, row.hash, row)

@@ -111,6 +111,16 @@ class SqlStore:
             while rows := cur.fetchmany(_INDEX_BATCH):
                 yield from map(_index_row, rows)
 
+    def get_index(self, block_hash: bytes) -> IndexRow | None:
+        rows = self._rows(
+            "SELECT hash, header, height, chainwork, status, seq FROM block_index WHERE hash = ?",
+            (block_hash,),
+        )
+        if not rows:
+            return None
+        h, header, height, work, status, seq = rows[0]
+        return IndexRow(bytes(h), bytes(header), height, bytes(work), status, seq)
+
     def add_index(self, row: IndexRow, block: bytes | None = None) -> None:
         """A new header, and the block's data when we have it, in one transaction."""
         with self.transaction() as cur:

@@ -152,11 +152,10 @@ def wait_ready(child: Child, http: httpx.Client) -> None:
     while time.monotonic() < deadline:
         if (code := child.process.poll()) is not None:
             raise _failed(child, f"exited with code {code} while starting")
-        try:
-            if http.get(f"{child.url}/api/v1/status", timeout=1).status_code == 200:
+        with contextlib.suppress(httpx.HTTPError, ValueError):  # ready once its index is loaded
+            answer = http.get(f"{child.url}/api/v1/status", timeout=1)
+            if answer.status_code == 200 and not answer.json().get("loading"):
                 return
-        except httpx.HTTPError:
-            pass
         time.sleep(0.1)
     raise _failed(child, f"did not answer within {START_TIMEOUT:.0f} s")
 

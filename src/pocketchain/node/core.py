@@ -25,7 +25,7 @@ from typing import Any, NamedTuple, TypeVar
 from .._results import BlockEvent, Event, RejectedEvent, ReorgEvent, TxEvent
 from ..chain.chainstate import Chainstate, ImportResult
 from ..chain.index import Entry
-from ..chain.interfaces import DiskFullError
+from ..chain.interfaces import DiskFullError, Store
 from ..chain.lock import FileLock
 from ..chain.open import open_store
 from ..consensus.block import Block, BlockHeader
@@ -71,6 +71,7 @@ class NodeCore:
         db: str | None = None,
         miners: int | None = None,
         peering: PeerSettings | None = None,
+        opened: Callable[[Store], None] | None = None,
     ) -> None:
         self.params = params
         self.dir = data_dir / params.name
@@ -84,6 +85,8 @@ class NodeCore:
             self.token = load_or_create_token(self.dir)
             self.miner_secret = load_or_create_miner_key(self.dir)  # its blocks pay it; the faucet
             self.miner_key_hash = key_hash(pubkey_from_secret(self.miner_secret))
+            if opened is not None:  # told before the block index loads, which takes a while
+                opened(self.store)
             self.chain = Chainstate(params, self.store)
             undo.pop_all()
         self.pool = Mempool(params)

@@ -11,7 +11,7 @@ hex; an unknown one raises NotFound, a malformed one RejectError (`bad-hash`, `b
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -38,13 +38,14 @@ from .._results import (
 )
 from .._version import __version__
 from ..chain.dryrun import dry_run
+from ..chain.interfaces import Store
 from ..consensus.block import Block as RawBlock
 from ..consensus.block import BlockHeader
 from ..consensus.errors import NotFound, RejectError
 from ..consensus.hashes import from_display, to_display
 from ..consensus.keys import decode_address
 from ..consensus.params import ChainParams, get_params
-from ..consensus.pow import compact_to_target
+from ..consensus.pow import block_work, compact_to_target
 from ..consensus.tx import Tx
 from ..mining.search import KERNEL
 from ..p2p import PeerSettings
@@ -73,15 +74,19 @@ class Node(NodeCore):
         *,
         miners: int | None = None,
         peering: PeerSettings | None = None,
+        on_load: Callable[[Status], None] | None = None,
     ) -> None:
         """A node of `network` (a name or its parameters) keeping its data in `data_dir`, or
         in a temporary directory removed when it closes when that is None; `db` as the
-        command's `--db`. It joins the network only when `peering` gives a public URL."""
+        command's `--db`. It joins the network only when `peering` gives a public URL.
+        `on_load` is told the stored tip's status (`loading` true) once the store is open and
+        before the block index loads: `pocketchain node` answers with it meanwhile."""
         params = get_params(network) if isinstance(network, str) else network
         self._throwaway = data_dir is None
         where = Path(tempfile.mkdtemp(prefix="pocketchain-")) if data_dir is None else data_dir
         try:
-            super().__init__(params, Path(where).expanduser(), db, miners, peering)
+            opened = None if on_load is None else lambda s: on_load(self._stored_status(s))
+            super().__init__(params, Path(where).expanduser(), db, miners, peering, opened)
         except BaseException:
             if self._throwaway:
                 shutil.rmtree(where, ignore_errors=True)
@@ -113,8 +118,44 @@ class Node(NodeCore):
     def status(self) -> Status:
         """Where the node is: from the snapshot the writer published last, never waiting."""
         snapshot = self.snapshot
-        tip, params = snapshot.tip, self.params
-        target = compact_to_target(tip.header.bits)[0]
+        tip = snapshot.tip
+        return self._status_at(
+            tip.height,
+            tip.header,
+            tip.chainwork,
+            peers=self.network.connected_count(),
+            mempool=snapshot.mempool_txs,
+            mining=self.mining,
+            hashrate=self.miner.hashrate,
+            synced=self.network.synced(),
+        )
+
+    def _stored_status(self, store: Store) -> Status:
+        """The status of the tip the store names, before the block index is loaded."""
+        tip_hash = store.get_meta("tip")
+        row = None if tip_hash is None else store.get_index(tip_hash)
+        genesis = self.params.genesis.header
+        height, header, work = (
+            (0, genesis, block_work(genesis.bits))
+            if row is None
+            else (row.height, BlockHeader.parse(row.header), int.from_bytes(row.chainwork, "big"))
+        )
+        return self._status_at(height, header, work, loading=True)
+
+    def _status_at(
+        self,
+        height: int,
+        tip: BlockHeader,
+        chainwork: int,
+        *,
+        peers: int = 0,
+        mempool: int = 0,
+        mining: bool = False,
+        hashrate: float = 0.0,
+        synced: bool = False,
+        loading: bool = False,
+    ) -> Status:
+        params = self.params
         return Status(
             network=params.name,
             hrp=params.hrp,
@@ -122,17 +163,18 @@ class Node(NodeCore):
             pow_limit=f"{params.pow_limit:064x}",
             genesis=params.genesis.header.hash_hex,
             version=__version__,
-            height=tip.height,
-            tip=tip.header.hash_hex,
-            bits=f"{tip.header.bits:08x}",
-            difficulty=params.pow_limit / max(target, 1),
-            chainwork=f"{tip.chainwork:064x}",
-            peers=self.network.connected_count(),
-            mempool=snapshot.mempool_txs,
-            mining=self.mining,
-            hashrate=self.miner.hashrate,
-            synced=self.network.synced(),
+            height=height,
+            tip=tip.hash_hex,
+            bits=f"{tip.bits:08x}",
+            difficulty=params.pow_limit / max(compact_to_target(tip.bits)[0], 1),
+            chainwork=f"{chainwork:064x}",
+            peers=peers,
+            mempool=mempool,
+            mining=mining,
+            hashrate=hashrate,
+            synced=synced,
             mining_kernel=MINING_KERNEL,
+            loading=loading,
         )
 
     def block(self, ref: str | int) -> Block:
