@@ -238,7 +238,7 @@ class BlockTree(Mapping[bytes, Entry]):
         rows = iter(rows)
         while batch := list(islice(rows, _LOAD_BATCH)):
             self._add_columns(batch)
-        self._positions.add_all(map(self._hash_of, range(len(self._height))))
+        self._positions.add_all(h for (h,) in self._hashes())
         parents_first = self._link_loaded()
         self._complete_chain_data(parents_first)
 
@@ -261,19 +261,16 @@ class BlockTree(Mapping[bytes, Entry]):
             )
 
     def _link_loaded(self) -> bool:
-        """Link each loaded entry to its parent, and find the best header; whether every parent
-        came before its children."""
-        raw, hashes, heights, find = self._raw, self._hash, self._height, self._positions.find
-        failed, status = Status.FAILED.value, self._status
-        parents_first, best_work = True, b""
-        for pos in range(len(self._height)):
+        """Link each loaded entry to its parent; whether every parent came before its
+        children."""
+        heights, find, parents_first, last_hash = self._height, self._positions.find, True, b""
+        prevs = struct.iter_unpack("<4x32s44x", self._raw)  # each header's prev field
+        for pos, ((prev_hash,), (block_hash,)) in enumerate(
+            zip(prevs, self._hashes(), strict=True)
+        ):
             if heights[pos] > 0:
-                at = pos * HEADER_SIZE + 4  # the header's prev field
-                prev_hash = raw[at : at + HASH_SIZE]
-                if pos > 0 and prev_hash == hashes[(pos - 1) * HASH_SIZE : pos * HASH_SIZE]:
-                    parent = pos - 1  # loaded by height: the parent came just before
-                else:
-                    parent = find(bytes(prev_hash))
+                # loaded by height, the parent came just before
+                parent = pos - 1 if prev_hash == last_hash else find(prev_hash)
                 if parent == _NONE:
                     raise PocketchainError(
                         f"the block index is damaged: the parent of {Entry(self, pos)!r} is "
@@ -281,9 +278,11 @@ class BlockTree(Mapping[bytes, Entry]):
                     )
                 parents_first = parents_first and parent < pos
                 self._link_parent(pos, parent)
-            if not status[pos] & failed and (work := self._work_of(pos)) > best_work:
-                self._best, best_work = pos, work
+            last_hash = block_hash
         return parents_first
+
+    def _hashes(self) -> Iterator[tuple[bytes]]:
+        return struct.iter_unpack("32s", self._hash)
 
     def _hash_of(self, pos: int) -> bytes:
         return bytes(self._hash[pos * HASH_SIZE : (pos + 1) * HASH_SIZE])
@@ -363,10 +362,15 @@ class BlockTree(Mapping[bytes, Entry]):
     def best_header(self) -> Entry:
         """The header with the most work that is not invalid, the first one to join winning a
         tie (Core: m_best_header)."""
-        if self._best == _NONE:
-            failed, status = Status.FAILED.value, self._status
-            fine = (p for p in range(len(self)) if not status[p] & failed)
-            self._best = max(fine, key=self._work_of)
+        if self._best == _NONE:  # the best on each branch: from its leaf down to a valid one
+            failed, status, parents = Status.FAILED.value, self._status, self._prev
+            ends = []
+            for leaf in _where(self._child, _NONE, len(self)):
+                pos = leaf
+                while status[pos] & failed:
+                    pos = parents[pos]  # the genesis block is never invalid
+                ends.append(pos)
+            self._best = max(ends, key=lambda p: (self._work_of(p), -p))
         return Entry(self, self._best)
 
     def leaves(self) -> list[Entry]:

@@ -41,7 +41,9 @@ class Loader:
         self.store_open = threading.Event()  # set too when the opening failed before
         self._next: tuple[Callable[[Node], None], Callable[[], None]] | None = None
         self._next_known = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(open_node,), name="load")
+        self._thread = threading.Thread(
+            target=self._run, args=(open_node,), name="load", daemon=True
+        )
         self._thread.start()
 
     def then(self, serve: Callable[[Node], None], fail: Callable[[], None]) -> None:
