@@ -35,11 +35,11 @@ async def the_app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
     await send({"type": "http.response.body", "body": scope["path"].encode()})
 
 
-def ask(gate: Warmup, method: str, path: str) -> httpx.Response:
+def ask(gate: Warmup, method: str, path: str, accept: str = "*/*") -> httpx.Response:
     async def go() -> httpx.Response:
         transport = httpx.ASGITransport(app=gate)
         async with httpx.AsyncClient(transport=transport, base_url="http://node") as client:
-            return await client.request(method, path)
+            return await client.request(method, path, headers={"accept": accept})
 
     return asyncio.run(go())
 
@@ -65,6 +65,17 @@ def test_while_loading_the_status_is_the_stored_tip_and_the_rest_503() -> None:
                 "message": "the node is loading its block index; try again in a moment",
             }
         }
+
+
+def test_a_browser_gets_a_page_that_says_so_and_reloads_itself() -> None:
+    gate = Warmup()
+    gate.status = STATUS
+    for path in ("/", "/docs"):
+        page = ask(gate, "GET", path, "text/html,application/xhtml+xml,*/*;q=0.8")
+        assert page.status_code == 503 and page.headers["retry-after"] == "1"
+        assert page.headers["content-type"] == "text/html; charset=utf-8"
+        assert '<meta http-equiv="refresh" content="1">' in page.text
+        assert "loading its block index" in page.text
 
 
 def test_once_open_every_request_is_the_apps() -> None:

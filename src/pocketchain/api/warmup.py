@@ -2,8 +2,8 @@
 
 `pocketchain node` serves this gate from its first moment: until the node is open,
 `GET /api/v1/status` answers with the stored tip's status (`loading` true, `synced` false) and
-every other request 503 `loading`, with Retry-After; once the node's app is in place, the gate
-hands every request to it.
+every other request 503 `loading`, with Retry-After (a browser's: a page that says so and
+reloads itself); once the node's app is in place, the gate hands every request to it.
 """
 
 import dataclasses
@@ -20,6 +20,15 @@ Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 STATUS_PATH = "/api/v1/status"
+JSON = (b"content-type", b"application/json")
+HTML = (b"content-type", b"text/html; charset=utf-8")
+RETRY = (b"retry-after", b"1")
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="1">
+<title>pocketchain: loading</title></head>
+<body><p>The node is loading its block index. This page reloads itself when it is done.</p>
+</body></html>
+"""
 LOADING = {
     "error": {
         "code": "loading",
@@ -39,16 +48,20 @@ class Warmup:
             return
         if scope["type"] != "http":
             return
-        if scope["path"] == STATUS_PATH and scope["method"] == "GET" and self.status:
-            await _answer(send, 200, dataclasses.asdict(self.status))
+        path, method = scope["path"], scope["method"]
+        if path == STATUS_PATH and method == "GET" and self.status:
+            await _answer(send, 200, _json(dataclasses.asdict(self.status)), JSON)
+        elif method == "GET" and b"text/html" in dict(scope["headers"]).get(b"accept", b""):
+            await _answer(send, 503, PAGE.encode(), HTML, RETRY)  # a browser
         else:
-            await _answer(send, 503, LOADING, ((b"retry-after", b"1"),))
+            await _answer(send, 503, _json(LOADING), JSON, RETRY)
 
 
-async def _answer(
-    send: Send, code: int, body: dict[str, Any], more: tuple[tuple[bytes, bytes], ...] = ()
-) -> None:
-    data = json.dumps(body, separators=(",", ":")).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(data))]
-    await send({"type": "http.response.start", "status": code, "headers": [*headers, *more]})
+def _json(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+async def _answer(send: Send, code: int, data: bytes, *headers: tuple[bytes, bytes]) -> None:
+    length = (b"content-length", b"%d" % len(data))
+    await send({"type": "http.response.start", "status": code, "headers": [*headers, length]})
     await send({"type": "http.response.body", "body": data})
