@@ -1,10 +1,10 @@
 """The warm-up gate, without sockets: the stored tip's status and 503 `loading` until the node's
 app is in place, then every request is the app's."""
 
-import asyncio
 import dataclasses
 
 import httpx
+from aio import run
 
 from pocketchain import Status
 from pocketchain.api.warmup import Warmup
@@ -41,7 +41,7 @@ def ask(gate: Warmup, method: str, path: str, accept: str = "*/*") -> httpx.Resp
         async with httpx.AsyncClient(transport=transport, base_url="http://node") as client:
             return await client.request(method, path, headers={"accept": accept})
 
-    return asyncio.run(go())
+    return run(go())
 
 
 def test_before_the_store_opens_everything_is_loading() -> None:
