@@ -4,8 +4,8 @@ app is in place, then every request is the app's."""
 import dataclasses
 
 import httpx
-from aio import run
 
+from aio import run
 from pocketchain import Status
 from pocketchain.api.warmup import Warmup
 
