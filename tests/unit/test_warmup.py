@@ -75,7 +75,8 @@ def test_a_browser_gets_a_page_that_says_so_and_reloads_itself() -> None:
         assert page.status_code == 503 and page.headers["retry-after"] == "1"
         assert page.headers["content-type"] == "text/html; charset=utf-8"
         assert '<meta http-equiv="refresh" content="1">' in page.text
-        assert "loading its block index" in page.text
+        assert "loading its block index (the stored tip is at height 7)." in page.text
+    assert "loading its block index." in ask(Warmup(), "GET", "/", "text/html").text
 
 
 def test_once_open_every_request_is_the_apps() -> None:

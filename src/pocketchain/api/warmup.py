@@ -26,7 +26,8 @@ RETRY = (b"retry-after", b"1")
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="1">
 <title>pocketchain: loading</title></head>
-<body><p>The node is loading its block index. This page reloads itself when it is done.</p>
+<body style="font-family: system-ui, sans-serif; margin: 2rem">
+<p>The node is loading its block index{where}. This page reloads itself when it is done.</p>
 </body></html>
 """
 LOADING = {
@@ -52,7 +53,8 @@ class Warmup:
         if path == STATUS_PATH and method == "GET" and self.status:
             await _answer(send, 200, _json(dataclasses.asdict(self.status)), JSON)
         elif method == "GET" and b"text/html" in dict(scope["headers"]).get(b"accept", b""):
-            await _answer(send, 503, PAGE.encode(), HTML, RETRY)  # a browser
+            where = f" (the stored tip is at height {self.status.height:,})" if self.status else ""
+            await _answer(send, 503, PAGE.format(where=where).encode(), HTML, RETRY)  # a browser
         else:
             await _answer(send, 503, _json(LOADING), JSON, RETRY)
 
