@@ -8,9 +8,11 @@ position. That is under 200 bytes a block, where one Python object a block costs
 and what is set on one (status, sequence id) is written to the arrays.
 """
 
+import gc
 import struct
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from itertools import islice
 from typing import overload
 
@@ -236,8 +238,9 @@ class BlockTree(Mapping[bytes, Entry]):
         parents first)."""
         assert not self._height, "an index loads into an empty tree"
         rows = iter(rows)
-        while batch := list(islice(rows, _LOAD_BATCH)):
-            self._add_columns(batch)
+        with _collector_paused():  # each batch's rows would be swept again and again
+            while batch := list(islice(rows, _LOAD_BATCH)):
+                self._add_columns(batch)
         self._positions.add_all(h for (h,) in self._hashes())
         parents_first = self._link_loaded()
         self._complete_chain_data(parents_first)
@@ -474,3 +477,16 @@ def _where(column: "bytearray | array[int]", value: int, stop: int) -> Iterator[
         except ValueError:
             return
         yield pos
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for a bulk load: the batches of rows it keeps alive for a
+    moment make it walk the whole heap over and over (a second of the 1M-block load)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
