@@ -25,7 +25,7 @@ HTML = (b"content-type", b"text/html; charset=utf-8")
 RETRY = (b"retry-after", b"1")
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="1">
-<title>pocketchain: loading</title></head>
+<link rel="icon" href="data:,"><title>pocketchain: loading</title></head>
 <body style="font-family: system-ui, sans-serif; margin: 2rem">
 <p>The node is loading its block index{where}. This page reloads itself when it is done.</p>
 </body></html>
