@@ -93,8 +93,7 @@ class Chainstate:
         genesis = self.params.genesis
         stored = self.store.get_meta("genesis")
         if stored is None:
-            entry = self.entries.append(genesis.header, None, Status.HAVE_DATA | Status.VALID)
-            self.entries.link(entry)
+            entry = self._new_entry(genesis.header, None, Status.HAVE_DATA | Status.VALID)
             self._chain_data_from(entry)
             self.store.add_index(entry.row(), genesis.raw)
             self.store.set_meta("genesis", genesis.hash)
@@ -114,6 +113,11 @@ class Chainstate:
         self.chain = ActiveChain(self.entries[self.store.get_meta("tip") or genesis.hash])
         self._reset_candidates()
         self.activate_best_chain()  # finish a switch a crash interrupted
+
+    def _new_entry(self, header: BlockHeader, prev: Entry | None, status: Status) -> Entry:
+        entry = self.entries.append(header, prev, status)
+        self.entries.link(entry)
+        return entry
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -243,8 +247,7 @@ class Chainstate:
             raise
         with self.store.transaction():
             if entry is None:
-                entry = self.entries.append(block.header, parent, Status.HAVE_DATA)
-                self.entries.link(entry)
+                entry = self._new_entry(block.header, parent, Status.HAVE_DATA)
                 linked = self._data_arrived(entry)
                 self.store.add_index(entry.row(), block.raw)
             else:  # the header came first

@@ -201,9 +201,6 @@ class BlockTree(Mapping[bytes, Entry]):
     def __iter__(self) -> Iterator[bytes]:
         return map(self._hash_of, range(len(self)))
 
-    def values(self) -> Iterator[Entry]:  # type: ignore[override]
-        return (Entry(self, p) for p in range(len(self)))
-
     def children_of(self, pos: int) -> list[int]:
         first = self._child[pos]
         return [] if first == _NONE else [first, *self._more.get(pos, ())]
@@ -213,10 +210,16 @@ class BlockTree(Mapping[bytes, Entry]):
     def append(self, header: BlockHeader, prev: Entry | None, status: Status) -> Entry:
         """An entry for `header` on `prev`, not in the tree until `link`; its sequence id
         comes with its data."""
-        parent = _NONE if prev is None else prev.pos
         work = block_work(header.bits) + (0 if prev is None else prev.chainwork)
-        height = 0 if prev is None else prev.height + 1
-        self._push(header.raw, header.hash, height, work, status, 0, parent)
+        self._raw += header.raw
+        self._hash += header.hash
+        self._work += work.to_bytes(WORK_SIZE, "big")
+        self._height.append(0 if prev is None else prev.height + 1)
+        self._seq.append(0)
+        self._prev.append(_NONE if prev is None else prev.pos)
+        self._child.append(_NONE)
+        self._status.append(int(status))
+        self._chain_data.append(0)
         return Entry(self, len(self._height) - 1)
 
     def link(self, entry: Entry) -> None:
@@ -308,35 +311,13 @@ class BlockTree(Mapping[bytes, Entry]):
                 parent == _NONE or chain_data[parent] != 0
             )
 
-    def _push(
-        self,
-        raw: bytes,
-        block_hash: bytes,
-        height: int,
-        work: int,
-        status: int,
-        seq: int,
-        parent: int,
-    ) -> None:
-        self._raw += raw
-        self._hash += block_hash
-        self._work += work.to_bytes(WORK_SIZE, "big")
-        self._height.append(height)
-        self._seq.append(seq)
-        self._prev.append(parent)
-        self._child.append(_NONE)
-        self._status.append(int(status))
-        self._chain_data.append(0)
-
     def _join(self, pos: int, block_hash: bytes) -> None:
         self._positions.add(block_hash, pos)
         self._link_parent(pos, self._prev[pos])
-        best = self._best
-        if best != _NONE and not self._status[pos] & Status.FAILED.value:
-            if self._work_of(pos) > self._work_of(best):
-                self._best = pos
-        elif pos == 0:
-            self._best = 0
+        best = self._best  # -1: found again when asked for
+        failed = self._status[pos] & Status.FAILED.value
+        if best != _NONE and not failed and self._work_of(pos) > self._work_of(best):
+            self._best = pos
 
     def _work_of(self, pos: int) -> bytes:
         """The chainwork, 32 bytes big-endian: compared as bytes, they order as numbers."""
@@ -368,7 +349,7 @@ class BlockTree(Mapping[bytes, Entry]):
         if self._best == _NONE:  # the best on each branch: from its leaf down to a valid one
             failed, status, parents = Status.FAILED.value, self._status, self._prev
             ends = []
-            for leaf in _where(self._child, _NONE, len(self)):
+            for leaf in self._leaves():
                 pos = leaf
                 while status[pos] & failed:
                     pos = parents[pos]  # the genesis block is never invalid
@@ -378,7 +359,10 @@ class BlockTree(Mapping[bytes, Entry]):
 
     def leaves(self) -> list[Entry]:
         """The entries without children: the end of every branch."""
-        return [Entry(self, p) for p in _where(self._child, _NONE, len(self))]
+        return [Entry(self, p) for p in self._leaves()]
+
+    def _leaves(self) -> Iterator[int]:
+        return _where(self._child, _NONE, len(self))
 
     def complete_with_work(self, work: int) -> set[Entry]:
         """The entries whose blocks and ancestors' are stored, not invalid, with at least
@@ -386,7 +370,7 @@ class BlockTree(Mapping[bytes, Entry]):
         found walking back from each leaf until the work falls below."""
         least, failed, parents = work.to_bytes(WORK_SIZE, "big"), Status.FAILED.value, self._prev
         seen: set[int] = set()
-        for leaf in _where(self._child, _NONE, len(self)):
+        for leaf in self._leaves():
             pos = leaf
             while pos != _NONE and pos not in seen and self._work_of(pos) >= least:
                 seen.add(pos)

@@ -49,6 +49,7 @@ def outpoint_key(outpoint: OutPoint) -> bytes:
 
 # the columns are IndexRow's fields in order: each row becomes one without a Python call
 _index_row = partial(tuple.__new__, IndexRow)
+_INDEX_SELECT = "SELECT hash, header, height, chainwork, status, seq FROM block_index"
 _INDEX_BATCH = 10_000  # index rows read at a time: a long chain's are never all in memory as rows
 
 
@@ -107,19 +108,13 @@ class SqlStore:
 
     def load_index(self) -> Iterator[IndexRow]:
         with self.transaction() as cur:
-            cur.execute("SELECT hash, header, height, chainwork, status, seq FROM block_index")
+            cur.execute(_INDEX_SELECT)
             while rows := cur.fetchmany(_INDEX_BATCH):
                 yield from map(_index_row, rows)
 
     def get_index(self, block_hash: bytes) -> IndexRow | None:
-        rows = self._rows(
-            "SELECT hash, header, height, chainwork, status, seq FROM block_index WHERE hash = ?",
-            (block_hash,),
-        )
-        if not rows:
-            return None
-        h, header, height, work, status, seq = rows[0]
-        return IndexRow(bytes(h), bytes(header), height, bytes(work), status, seq)
+        rows = self._rows(f"{_INDEX_SELECT} WHERE hash = ?", (block_hash,))
+        return _index_row(rows[0]) if rows else None
 
     def add_index(self, row: IndexRow, block: bytes | None = None) -> None:
         """A new header, and the block's data when we have it, in one transaction."""
