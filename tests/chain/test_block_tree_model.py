@@ -207,6 +207,8 @@ class BlockTree(RuleBasedStateMachine):
         base = branch[0].parent
         assert base is not None
         heavy = base.work + WORK * len(branch) >= self.best().work
+        if base.in_tree and base.failed and not (requested or heavy):
+            return  # its header is refused first (Core: AcceptBlockHeader, bad-prevblk)
         if not base.in_tree or not (requested or heavy):
             event("orphan" if not base.in_tree else "held")
             if base.in_tree:  # a held branch's headers join the tree (Core: AcceptBlockHeader)
